@@ -1,0 +1,96 @@
+"""Publish layer: the site and the serving warehouse, swapped in together."""
+
+
+import dagster as dg
+
+from indicators import tables
+from indicators.site.build import build_site
+from pipelines.failures import failures_since_last_publication, record_publication
+from pipelines.incoming import settle_incoming
+from pipelines.publication import build_serving_file, now, prune_publications, swap_in
+from pipelines.resources import Warehouse, Workspace
+from pipelines.warehouse import read_table
+
+MARTS = [dg.AssetKey(["mart", t.name]) for t in tables.PUBLISHED if t.name != "refresh"]
+
+
+def _refresh_record(context: dg.AssetExecutionContext, workspace: Workspace, conn) -> dict:
+    record = context.instance.get_run_record_by_id(context.run.run_id)
+    started = record.start_time if record and record.start_time else None
+    files = conn.execute(
+        "SELECT name, sha256, size_bytes FROM raw.files ORDER BY name"
+    ).fetchall()
+    return {
+        "refresh_id": context.run.run_id,
+        "started_at": now() if started is None else _utc(started),
+        "finished_at": now(),
+        "data_dir": str(workspace.paths.data),
+        "catalogue_version": _catalogue_version(),
+        "files": [{"name": n, "sha256": s, "size_bytes": b} for n, s, b in files],
+        "failed_runs_since_last_publish": failures_since_last_publication(conn),
+    }
+
+
+def _utc(timestamp: float):
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, tz=UTC)
+
+
+def _catalogue_version() -> str:
+    try:
+        from indicators.catalogue import load_catalogue
+    except ImportError:  # the indicator catalogue arrives with the indicators issue
+        return "none"
+    return load_catalogue().version
+
+
+@dg.asset(key=["publish", "site"], group_name="publish", kinds={"html", "plotly"},
+          deps=MARTS)
+def publish_site(
+    context: dg.AssetExecutionContext, workspace: Workspace, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """The planners' dashboards, rendered offline from the mart tables into this refresh's
+    publication folder (`<home>/publications/<refresh>/site`); they go live only together
+    with the serving warehouse."""
+    paths = workspace.paths
+    version = paths.publication(context.run.run_id) / "site"
+    with warehouse.connect() as conn:
+        frames = {t.name: read_table(conn, t.qualified) for t in tables.PUBLISHED
+                  if t.name != "refresh"}
+        refresh = _refresh_record(context, workspace, conn)
+    pages = build_site(frames, refresh, version)
+    size = sum(p.stat().st_size for p in version.rglob("*") if p.is_file())
+    return dg.MaterializeResult(
+        metadata={"site_version": str(version), "pages": len(pages), "size_bytes": size}
+    )
+
+
+@dg.asset(key=["publish", "serving"], group_name="publish", kinds={"duckdb"},
+          deps=[dg.AssetKey(["publish", "site"]), *MARTS])
+def publish_serving(
+    context: dg.AssetExecutionContext, workspace: Workspace, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """The published warehouse `<home>/serving/boligmonitor.duckdb`: built as a new file
+    from the mart tables, checkpointed and closed, then atomically swapped in together with
+    the new site version. Consumers open it read-only."""
+    paths = workspace.paths
+    publication = paths.publication(context.run.run_id)
+    with warehouse.connect() as conn:
+        refresh = _refresh_record(context, workspace, conn)
+        build_serving_file(conn, publication, tables.PUBLISHED, refresh)
+    swap_in(paths, publication)
+    with warehouse.connect() as conn:
+        record_publication(conn, context.run.run_id)
+        moved = settle_incoming(conn, paths.data)
+    pruned = prune_publications(paths, workspace.keep_publications)
+    return dg.MaterializeResult(
+        metadata={
+            "serving_file": str(paths.serving_db),
+            "size_bytes": paths.serving_db.stat().st_size,
+            "refresh_id": context.run.run_id,
+            "site": str(paths.site / "index.html"),
+            "pruned_publications": len(pruned),
+            "incoming_deliveries_moved_into_place": moved,
+        }
+    )

@@ -1,0 +1,85 @@
+"""Survey waves: answers staged without ids or free text, results published with
+suppression."""
+
+
+import tempfile
+from pathlib import Path, PurePosixPath
+
+import dagster as dg
+import polars as pl
+
+from assets.mart import publish_table, staging
+from indicators import tables
+from indicators.survey.items import load_items
+from indicators.survey.reader import read_wave
+from indicators.survey.results import survey_results
+from pipelines.raw_store import received_copies
+from pipelines.resources import Warehouse, Workspace
+from pipelines.warehouse import read_table, table_metadata, write_table
+
+
+def _waves(copies: dict[str, Path]) -> dict[str, dict[str, Path]]:
+    """Raw copies grouped by wave folder: {'survey/2010': {'dataset.csv': path, ...}}."""
+    waves: dict[str, dict[str, Path]] = {}
+    for name, path in copies.items():
+        folder = str(PurePosixPath(name).parent)
+        waves.setdefault(folder, {})[PurePosixPath(name).name] = path
+    return waves
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["staging", "survey_answers"], group_name="staging",
+                     kinds={"duckdb", "polars"},
+                     deps=[dg.AssetKey(["raw", "files"]), staging("membership")],
+                     description="Survey answers per wave, area and item: only the area, the "
+                     "catalogued items' codes and weights. Respondent ids, free text and every "
+                     "other column stay in the raw copies."),
+        dg.AssetSpec(["staging", "survey_waves"], group_name="staging",
+                     kinds={"duckdb", "polars"},
+                     description="Per wave and area: respondents, invited and response rate."),
+    ]
+)
+def staging_survey(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    answers, respondents = [], []
+    with warehouse.connect() as conn:
+        membership = read_table(conn, "staging.membership")
+        waves = _waves(received_copies(conn, "survey"))
+        for folder, files in sorted(waves.items()):
+            # The reader takes a folder; the raw copies live by content hash, so give
+            # it a view of this wave's copies under their received names.
+            with tempfile.TemporaryDirectory() as view:
+                for file_name, copy in files.items():
+                    (Path(view) / file_name).symlink_to(copy)
+                wave = read_wave(Path(view), folder, membership)
+            answers.append(wave.answers)
+            respondents.append(
+                wave.respondents.with_columns(
+                    pl.lit(wave.config.wave_id).alias("wave_id"),
+                    pl.lit(wave.config.year).cast(pl.Int32).alias("year"),
+                    pl.lit(wave.config.title).alias("title"),
+                )
+            )
+        answer_frame = pl.concat(answers) if answers else pl.DataFrame()
+        respondent_frame = pl.concat(respondents) if respondents else pl.DataFrame()
+        write_table(conn, "staging.survey_answers", answer_frame)
+        write_table(conn, "staging.survey_waves", respondent_frame)
+    # Answers are personal data: count them, never preview them.
+    yield dg.MaterializeResult(
+        asset_key=["staging", "survey_answers"],
+        metadata=table_metadata(answer_frame, preview=False, waves=len(waves)),
+    )
+    yield dg.MaterializeResult(
+        asset_key=["staging", "survey_waves"], metadata=table_metadata(respondent_frame)
+    )
+
+
+@dg.asset(key=["mart", "survey_results"], group_name="mart", kinds={"duckdb", "polars"},
+          deps=[dg.AssetKey(["staging", "survey_answers"])],
+          description=tables.SURVEY_RESULTS.description)
+def mart_survey_results(workspace: Workspace, warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        answers = read_table(conn, "staging.survey_answers")
+        results = survey_results(answers, load_items(),
+                                 min_answers=workspace.options.min_survey_answers)
+        return publish_table(conn, tables.SURVEY_RESULTS, results)

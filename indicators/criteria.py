@@ -1,0 +1,78 @@
+"""The area-list criteria: public entry points.
+
+Pure functions from input frames to the published frames `mart.indicator_values`
+and `mart.area_status` (contract.md). No Dagster here: the assets call these.
+The work is split by what it holds: `area_sums` (exact area sums in a private
+in-memory DuckDB), `indicator_values` (values and exact threshold tests),
+`status_rules` and `status` (statuses in three-valued logic, look-back,
+kombineret udlejning). The rules themselves are data in `catalogue.yaml`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from indicators.area_sums import open_workspace, residents
+from indicators.catalogue import Catalogue
+from indicators.indicator_values import (
+    INDICATOR_VALUE_SCHEMA,
+    evaluate_definition,
+    indicator_values,
+    regime_definitions,
+)
+from indicators.status import AREA_STATUS_SCHEMA, area_status, kombi_thresholds
+
+__all__ = [
+    "AREA_STATUS_SCHEMA",
+    "INDICATOR_VALUE_SCHEMA",
+    "compute_area_status",
+    "compute_indicator_values",
+]
+
+
+def compute_indicator_values(
+    kaas: pl.DataFrame,
+    membership: pl.DataFrame,
+    areas: pl.DataFrame,
+    national: pl.DataFrame,
+    regional: pl.DataFrame,
+    catalogue: Catalogue,
+) -> pl.DataFrame:
+    """One row per area, list year, regime and criterion of that regime.
+
+    List years run from the catalogue's first list year to the latest year
+    whose 1 January residents are known; every list year is evaluated under
+    every regime. Columns: INDICATOR_VALUE_SCHEMA (the contract's eleven plus
+    `forebyggelse_threshold` and `meets_forebyggelse_threshold`).
+    """
+    definitions = [d for _, _, d in regime_definitions(catalogue)]
+    con = open_workspace(kaas, membership, areas, national, regional, catalogue, definitions)
+    try:
+        return indicator_values(con, catalogue)
+    finally:
+        con.close()
+
+
+def compute_area_status(
+    indicator_values: pl.DataFrame,
+    kaas: pl.DataFrame,
+    membership: pl.DataFrame,
+    areas: pl.DataFrame,
+    national: pl.DataFrame,
+    regional: pl.DataFrame,
+    catalogue: Catalogue,
+) -> pl.DataFrame:
+    """One row per area, list year and regime, statuses in three-valued logic.
+
+    Criteria come from `indicator_values` (a missing row counts as unknown);
+    residents and the kombineret-udlejning K1 (data year L-1 alone) are
+    computed here from the KÅS rows. Columns: AREA_STATUS_SCHEMA.
+    """
+    kombi = catalogue.kombi_definition()
+    con = open_workspace(kaas, membership, areas, national, regional, catalogue, [kombi])
+    try:
+        area_residents = residents(con, catalogue)
+        k1_tests = evaluate_definition(con, kombi, kombi_thresholds(catalogue))
+    finally:
+        con.close()
+    return area_status(indicator_values, area_residents, k1_tests, catalogue)

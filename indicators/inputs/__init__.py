@@ -1,0 +1,1 @@
+"""Readers for the files of the data directory (contract.md). No Dagster here."""

@@ -1,0 +1,301 @@
+"""KÅS deliveries: long CSV or wide 10-year XLSX, combined in delivery order.
+
+Files overlap (each 10-year series repeats nine earlier years, sometimes
+revised). A delivery date in the file name orders them: the later value wins
+and the revision is recorded. Undated or same-date files that disagree are an
+error, since nothing says which one is right.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from indicators.errors import InputError, InputProblem
+from indicators.inputs.measures import DeliveryLabels, load_measures
+from indicators.inputs.schemas import AFDELING_PATTERN, ColumnSpec, FileSchema, validate_frame
+from indicators.inputs.textfile import read_text_table
+
+DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+HEADER_SEARCH_ROWS = 11  # up to 10 title/notes rows, then the header
+
+RECORD_SCHEMA = {
+    "afdeling_id": pl.Utf8,
+    "aar": pl.Int32,
+    "maal": pl.Utf8,
+    "vaerdi": pl.Decimal(18, 6),
+    "suppressed": pl.Boolean,
+    "source_file": pl.Utf8,
+    "delivery_date": pl.Date,
+    "location": pl.Utf8,
+}
+
+
+def kaas_schema(labels: DeliveryLabels | None) -> FileSchema:
+    codes = list(load_measures().measures)
+    allowed = codes + (sorted(labels.lookup()) if labels else [])
+    return FileSchema(
+        kind="kaas",
+        columns=[
+            ColumnSpec(
+                name="afdeling_id", kind="text", pattern=AFDELING_PATTERN,
+                description="Afdeling: organisation number - department number.",
+            ),
+            ColumnSpec(
+                name="aar", kind="integer", minimum=1990, maximum=2100,
+                description="Data year.",
+            ),
+            ColumnSpec(
+                name="maal", kind="text", allowed=allowed,
+                description="Measure code (or a name mapped by kaas/labels.yaml).",
+            ),
+            ColumnSpec(
+                name="vaerdi", kind="number", required=False, suppressible=True,
+                description="Value; '..' = suppressed by DST, empty = not delivered.",
+            ),
+        ],
+    )
+
+
+def delivery_date(name: str) -> date | None:
+    match = DATE_IN_NAME.search(Path(name).name)
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _normalise_maal(frame: pl.DataFrame, labels: DeliveryLabels | None) -> pl.DataFrame:
+    """Map a delivery's own names to maal codes; codes match case-insensitively."""
+    lookup = {code: code for code in load_measures().measures}
+    if labels:
+        lookup.update(labels.lookup())
+    key = pl.col("maal").str.strip_chars().str.to_lowercase()
+    return frame.with_columns(
+        pl.when(key.is_in(list(lookup)))
+        .then(key.replace_strict(lookup, default=None))
+        .otherwise(pl.col("maal"))
+        .alias("maal")
+    )
+
+
+def read_kaas_csv(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
+    schema = kaas_schema(labels)
+    table = read_text_table(path, name, expected_columns=schema.names)
+    cells = {
+        col: [row[table.index(col)].strip() for row in table.rows] for col in schema.names
+    }
+    frame = pl.DataFrame(cells, schema={c: pl.Utf8 for c in schema.names}).with_columns(
+        pl.Series("_row", table.row_numbers, dtype=pl.Int64)
+    )
+    frame = _normalise_maal(frame, labels)
+    typed = validate_frame(frame, schema, name)
+    return _records(typed, name, pl.format("row {}", pl.col("_row")))
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
+    """Wide layout: title rows, then `afdeling_id | maal | <year> | ...`."""
+    try:
+        reader = fastexcel.read_excel(path)
+        sheet_name = reader.sheet_names[0]
+        grid = reader.load_sheet(0, header_row=None, dtypes="string").to_polars()
+    except Exception as exc:  # fastexcel raises its own error types per failure
+        raise InputError(
+            InputProblem(name, f"cannot be read as an XLSX workbook ({exc.__class__.__name__})")
+        ) from None
+    cols = grid.columns
+    header_index = None
+    for i, row in enumerate(grid.head(HEADER_SEARCH_ROWS).iter_rows()):
+        first = (row[0] or "").strip().lower() if row else ""
+        second = (row[1] or "").strip().lower() if len(row) > 1 else ""
+        if first == "afdeling_id" and second == "maal":
+            header_index = i
+            break
+    if header_index is None:
+        raise InputError(
+            InputProblem(
+                name,
+                "expected a header row 'afdeling_id | maal | <year> | <year> ...' "
+                f"within the first {HEADER_SEARCH_ROWS} rows of the first sheet",
+                sheet=sheet_name,
+            )
+        )
+    header = list(grid.row(header_index))
+    excel_header_row = header_index + 1
+    year_columns: list[tuple[str, int, str]] = []
+    problems = []
+    for position in range(2, len(header)):
+        text = (header[position] or "").strip()
+        if text == "":
+            continue
+        letter = _column_letter(position)
+        try:
+            year = int(float(text))
+            if not 1990 <= year <= 2100 or float(text) != year:
+                raise ValueError
+        except ValueError:
+            problems.append(
+                InputProblem(
+                    name, f"expected a data year in the header; found {text!r}",
+                    sheet=sheet_name, cell=f"{letter}{excel_header_row}",
+                )
+            )
+            continue
+        year_columns.append((cols[position], year, letter))
+    if problems:
+        raise InputError(problems)
+    body = grid.slice(header_index + 1).with_row_index("_i")
+    body = body.with_columns((pl.col("_i") + excel_header_row + 1).cast(pl.Int64).alias("_row"))
+    body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cols))
+    long = pl.concat(
+        [
+            body.select(
+                pl.col(cols[0]).str.strip_chars().alias("afdeling_id"),
+                pl.lit(str(year)).alias("aar"),
+                pl.col(cols[1]).str.strip_chars().alias("maal"),
+                pl.col(column).str.strip_chars().alias("vaerdi"),
+                pl.col("_row"),
+                pl.lit(sheet_name).alias("_sheet"),
+                pl.format("A{}", pl.col("_row")).alias("_where_afdeling_id"),
+                pl.format("B{}", pl.col("_row")).alias("_where_maal"),
+                pl.format(f"{letter}{{}}", pl.col("_row")).alias("_where_vaerdi"),
+                pl.format(f"{letter}{excel_header_row}").alias("_where_aar"),
+            )
+            for column, year, letter in year_columns
+        ]
+    )
+    long = _normalise_maal(long, labels)
+    typed = validate_frame(long, kaas_schema(labels), name)
+    location = pl.format("sheet {} cell {}", pl.col("_sheet"), pl.col("_where_vaerdi"))
+    return _records(typed, name, location)
+
+
+def _records(typed: pl.DataFrame, name: str, location: pl.Expr) -> pl.DataFrame:
+    delivered = typed.filter(pl.col("vaerdi").is_not_null() | pl.col("vaerdi_suppressed"))
+    return delivered.select(
+        pl.col("afdeling_id"),
+        pl.col("aar").cast(pl.Int32),
+        pl.col("maal"),
+        pl.col("vaerdi").cast(pl.Decimal(18, 6)),
+        pl.col("vaerdi_suppressed").alias("suppressed"),
+        pl.lit(name).alias("source_file"),
+        pl.lit(delivery_date(name), dtype=pl.Date).alias("delivery_date"),
+        location.alias("location"),
+    )
+
+
+def read_kaas_file(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
+    if path.suffix.lower() == ".xlsx":
+        return read_kaas_xlsx(path, name, labels)
+    return read_kaas_csv(path, name, labels)
+
+
+@dataclass
+class CombinedKaas:
+    values: pl.DataFrame  # afdeling_id, aar, maal, vaerdi, suppressed, source_file, location
+    revisions: pl.DataFrame  # every value a later delivery replaced
+
+
+KEY = ["afdeling_id", "aar", "maal"]
+
+
+def combine_deliveries(records: list[pl.DataFrame]) -> CombinedKaas:
+    """Apply deliveries in date order; the later value wins, revisions are kept."""
+    frame = pl.concat(records) if records else pl.DataFrame(schema=RECORD_SCHEMA)
+    frame = frame.with_columns(
+        pl.when(pl.col("suppressed"))
+        .then(pl.lit(".."))
+        .otherwise(_plain_decimal(pl.col("vaerdi")))
+        .alias("_shown")
+    )
+    disputed = (
+        frame.group_by(KEY)
+        .agg(pl.col("_shown").n_unique().alias("_n"))
+        .filter(pl.col("_n") > 1)
+        .drop("_n")
+    )
+    candidates = frame.join(disputed, on=KEY, how="semi")
+    _raise_on_unordered_conflicts(candidates)
+    ordered = frame.sort([*KEY, "delivery_date", "source_file"], nulls_last=False)
+    values = ordered.group_by(KEY, maintain_order=True).last().drop("_shown", "delivery_date")
+    history = candidates.sort([*KEY, "delivery_date", "source_file"]).with_columns(
+        pl.col("_shown").shift(1).over(KEY).alias("old_value"),
+        pl.col("source_file").shift(1).over(KEY).alias("old_file"),
+        pl.col("delivery_date").shift(1).over(KEY).alias("old_delivery_date"),
+    )
+    revisions = history.filter(
+        pl.col("old_value").is_not_null() & (pl.col("old_value") != pl.col("_shown"))
+    ).select(
+        *KEY,
+        pl.col("old_value"),
+        pl.col("_shown").alias("new_value"),
+        pl.col("old_file"),
+        pl.col("source_file").alias("new_file"),
+        pl.col("old_delivery_date"),
+        pl.col("delivery_date").alias("new_delivery_date"),
+    )
+    return CombinedKaas(values=values.sort(KEY), revisions=revisions.sort(KEY))
+
+
+def _plain_decimal(expr: pl.Expr) -> pl.Expr:
+    """Decimal as a person writes it: 12.500000 -> 12.5, 100.000000 -> 100."""
+    text = expr.cast(pl.Utf8)
+    return (
+        pl.when(text.str.contains(".", literal=True))
+        .then(text.str.strip_chars_end("0").str.strip_chars_end("."))
+        .otherwise(text)
+    )
+
+
+def _raise_on_unordered_conflicts(candidates: pl.DataFrame) -> None:
+    """Undated files, or files of the same date, may not disagree."""
+    if candidates.is_empty():
+        return
+    problems = []
+    with_date = candidates.with_columns(
+        pl.col("delivery_date").cast(pl.Utf8).fill_null("undated").alias("_when")
+    )
+    # Every disagreeing pair where one side is undated, or both share a date.
+    pairs = with_date.join(with_date, on=KEY, suffix="_b").filter(
+        (pl.col("_shown") != pl.col("_shown_b"))
+        & (pl.col("source_file") < pl.col("source_file_b"))
+        & (
+            pl.col("delivery_date").is_null()
+            | pl.col("delivery_date_b").is_null()
+            | (pl.col("delivery_date") == pl.col("delivery_date_b"))
+        )
+    )
+    for rec in pairs.head(20).iter_rows(named=True):
+        reason = (
+            "both have delivery date " + rec["_when"]
+            if rec["delivery_date"] is not None and rec["delivery_date"] == rec["delivery_date_b"]
+            else "at least one of them has no delivery date (YYYY-MM-DD) in its name"
+        )
+        problems.append(
+            InputProblem(
+                rec["source_file"],
+                f"{rec['afdeling_id']} {rec['aar']} {rec['maal']} is {rec['_shown']} "
+                f"({rec['location']}) but {rec['_shown_b']} in {rec['source_file_b']} "
+                f"({rec['location_b']}); {reason}, so neither can be preferred — "
+                "expected them to agree",
+                column="vaerdi",
+            )
+        )
+    if problems:
+        raise InputError(problems)

@@ -1,0 +1,220 @@
+"""Reading delimited text files as the contract describes them.
+
+Encodings are detected, never assumed: a BOM decides UTF-8 or UTF-16; a file
+without one is UTF-8 when it decodes strictly as UTF-8, else Windows-1252.
+The delimiter is read off the header line: `;` (the Danish default), `,` or
+tab, and only when the header leaves no doubt.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from indicators.errors import InputError, InputProblem
+
+DELIMITERS = {";": "';'", ",": "','", "\t": "tab"}
+SUPPRESSED = ".."
+
+# C0 control characters other than tab/CR/LF never occur in real text exports;
+# finding them means the bytes are not text in the encoding we guessed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass
+class TextTable:
+    """A decoded delimited file: header and rows with their line numbers."""
+
+    name: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    rows: list[list[str]]
+    row_numbers: list[int]
+
+    def index(self, column: str) -> int:
+        """Position of a column, matched case-insensitively ignoring blanks."""
+        wanted = normalise(column)
+        for i, name in enumerate(self.header):
+            if normalise(name) == wanted:
+                return i
+        raise InputError(
+            InputProblem(
+                self.name,
+                f"missing column {column!r}; the header has {', '.join(self.header)}",
+                row=1,
+            )
+        )
+
+    def has(self, column: str) -> bool:
+        wanted = normalise(column)
+        return any(normalise(name) == wanted for name in self.header)
+
+
+def normalise(name: str) -> str:
+    return name.strip().lower()
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode file bytes; returns (text, encoding) or raises InputError."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "cp1252"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        bad = _CONTROL.search(text)
+        if bad is None:
+            return text, encoding
+    # Point at the line where decoding fails under the last candidate.
+    line = _first_bad_line(data, candidates[-1])
+    raise InputError(
+        InputProblem(
+            name,
+            "cannot be decoded as text: expected UTF-8 (with or without BOM), "
+            "UTF-16 with BOM or Windows-1252",
+            row=line,
+        )
+    )
+
+
+def _first_bad_line(data: bytes, encoding: str) -> int:
+    for number, raw in enumerate(data.splitlines(), start=1):
+        try:
+            if _CONTROL.search(raw.decode(encoding)):
+                return number
+        except UnicodeDecodeError:
+            return number
+    return 1
+
+
+def _split_header(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter, quotechar='"'))
+
+
+def sniff_delimiter(
+    header_line: str, name: str, expected: list[str] | None = None
+) -> str:
+    """Choose the delimiter the header line makes unambiguous."""
+    if expected:
+        wanted = [normalise(c) for c in expected]
+        for delimiter in DELIMITERS:
+            fields = [normalise(f) for f in _split_header(header_line, delimiter)]
+            if all(w in fields for w in wanted):
+                return delimiter
+        raise InputError(
+            InputProblem(
+                name,
+                "header does not hold the expected columns "
+                f"{';'.join(expected)} separated by ';' (',' or tab also accepted); "
+                f"found {header_line.strip()[:120]!r}",
+                row=1,
+            )
+        )
+    splits = {d: len(_split_header(header_line, d)) for d in DELIMITERS}
+    usable = [d for d, n in splits.items() if n > 1]
+    if len(usable) == 1:
+        return usable[0]
+    if not usable:
+        raise InputError(
+            InputProblem(name, "header has a single column: expected ';', ',' or tab", row=1)
+        )
+    # Several candidates split the header: the one that splits it most wins when
+    # it is clearly ahead; otherwise the header is ambiguous.
+    ranked = sorted(usable, key=lambda d: splits[d], reverse=True)
+    if splits[ranked[0]] >= 2 * splits[ranked[1]]:
+        return ranked[0]
+    raise InputError(
+        InputProblem(
+            name,
+            "the header could be split on more than one delimiter "
+            f"({', '.join(DELIMITERS[d] for d in usable)}); expected one",
+            row=1,
+        )
+    )
+
+
+def read_text_table(
+    path: Path, name: str | None = None, expected_columns: list[str] | None = None
+) -> TextTable:
+    """Read a delimited text file into a TextTable.
+
+    `name` is the file name shown in errors (relative to the data directory).
+    When `expected_columns` is given, the delimiter is the one under which the
+    header holds all of them.
+    """
+    name = name or str(path)
+    return parse_text_table(path.read_bytes(), name, expected_columns)
+
+
+def parse_text_table(
+    data: bytes, name: str, expected_columns: list[str] | None = None
+) -> TextTable:
+    text, encoding = decode(data, name)
+    if not text.strip():
+        raise InputError(InputProblem(name, "file is empty: expected a header row", row=1))
+    header_line = text.splitlines()[0]
+    delimiter = sniff_delimiter(header_line, name, expected_columns)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    header = [h.strip() for h in next(reader)]
+    # SurveyXact writes a spurious trailing empty column; drop empty trailing names.
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    line_start = reader.line_num + 1
+    for record in reader:
+        number = line_start
+        line_start = reader.line_num + 1
+        if not record or all(cell.strip() == "" for cell in record):
+            continue
+        extra = record[width:]
+        if any(cell.strip() for cell in extra):
+            raise InputError(
+                InputProblem(
+                    name,
+                    f"has {len(record)} fields where the header has {width}: "
+                    f"expected {DELIMITERS[delimiter]} as the only delimiter",
+                    row=number,
+                )
+            )
+        record = record[:width] + [""] * (width - len(record))
+        rows.append(record)
+        numbers.append(number)
+    return TextTable(name, encoding, delimiter, header, rows, numbers)
+
+
+class NumberError(ValueError):
+    """A cell that should be a number is not; the caller adds file/row/column."""
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """A number written with a decimal comma or point; None for an empty cell.
+
+    `..` (suppressed) must be handled by the caller before this. Thousands
+    separators are not allowed: '1.234,5' is an error, not 1234.5.
+    """
+    cell = text.strip()
+    if cell == "":
+        return None
+    if "," in cell and "." in cell:
+        raise NumberError("a number with both ',' and '.' (thousands separators are not allowed)")
+    cell = cell.replace(",", ".")
+    try:
+        value = Decimal(cell)
+    except InvalidOperation as exc:
+        raise NumberError("expected a number (decimal comma or point), '..' or empty") from exc
+    if not value.is_finite():
+        raise NumberError("expected a finite number")
+    return value

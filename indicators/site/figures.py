@@ -1,0 +1,325 @@
+"""Pure Plotly figure builders: plain lists in, `go.Figure` out.
+
+No data access and no HTML here, so each builder can be tested alone.
+Every figure shares one small layout: Danish separators (decimal comma in
+ticks and hover labels), a system font (no web fonts), a white background
+and an empty template, because Plotly's default template alone adds
+several kilobytes of JSON to every chart on a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+# Colours chosen for WCAG AA: text colours reach 4.5:1 on white, lines and
+# markers at least 3:1; meaning is always also carried by text or shape.
+INK = "#1a1a1a"
+GRID = "#d9d9d9"
+SERIES = "#1f4e79"
+THRESHOLD = "#b3261e"
+PROJECTION = "#5b6f82"
+BAND = "rgba(91,111,130,0.22)"
+MUNICIPALITY = "#6b4c9a"
+MET = "#a93226"
+NOT_MET = "#4f6475"
+OVERALL = "#6b4c9a"
+RULE_CHANGE = "#595959"
+
+FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', "
+        "'DejaVu Sans', Arial, sans-serif")
+
+
+def base_layout(title: str, **overrides) -> dict:
+    layout = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        "separators": ",.",
+        "font": {"family": FONT, "size": 13, "color": INK},
+        "template": go.layout.Template(),
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 64, "r": 24, "t": 56, "b": 56},
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        "showlegend": True,
+    }
+    layout.update(overrides)
+    return layout
+
+
+def _axis(**kw) -> dict:
+    axis = {"gridcolor": GRID, "linecolor": "#8c8c8c", "zeroline": False,
+            "tickfont": {"color": INK}}
+    axis.update(kw)
+    return axis
+
+
+def _rule_change_marks(years: Sequence[int], changes: Sequence[int]) -> tuple[list, list]:
+    """Dotted vertical lines where the rules changed, labelled at the top."""
+    if not years:
+        return [], []
+    shapes, notes = [], []
+    for year in changes:
+        if min(years) < year <= max(years) + 0.5:
+            x = year - 0.5
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x,
+                           "y0": 0, "y1": 1, "line": {"color": RULE_CHANGE, "width": 1,
+                                                      "dash": "dot"}})
+            notes.append({"x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                          "text": f"Nye regler {year}", "showarrow": False,
+                          "font": {"size": 11, "color": RULE_CHANGE}})
+    return shapes, notes
+
+
+def trend_figure(
+    *,
+    title: str,
+    years: Sequence[int],
+    values: Sequence[float | None],
+    thresholds: Sequence[float | None],
+    value_name: str,
+    threshold_name: str,
+    rule_changes: Sequence[int] = (2013, 2018, 2021),
+    projection: dict | None = None,
+    comparison: dict | None = None,
+) -> go.Figure:
+    """Time series of one indicator with its threshold, rule changes and projection.
+
+    projection: {"years": [...], "values": [...], "low": [...], "high": [...],
+    "name": str} — the projected trend from the last value and its band
+    (low/high optional). comparison: {"years", "values", "name"}, e.g. the
+    municipality's social housing.
+    """
+    years = list(years)
+    traces: list[go.Scatter] = []
+    if projection and projection.get("low") and projection.get("high"):
+        xs = list(projection["years"])
+        traces.append(go.Scatter(
+            x=xs + xs[::-1], y=list(projection["high"]) + list(projection["low"])[::-1],
+            fill="toself", fillcolor=BAND, line={"width": 0}, mode="lines",
+            name="Usikkerhed på fremskrivningen", hoverinfo="skip",
+        ))
+    traces.append(go.Scatter(
+        x=years, y=list(thresholds), mode="lines", name=threshold_name,
+        line={"color": THRESHOLD, "width": 2, "dash": "dash", "shape": "hv"},
+        hovertemplate="Grænse %{x}: %{y:.1f} %<extra></extra>",
+    ))
+    if comparison and comparison.get("years"):
+        traces.append(go.Scatter(
+            x=list(comparison["years"]), y=list(comparison["values"]), mode="lines+markers",
+            name=comparison["name"], line={"color": MUNICIPALITY, "width": 1.5, "dash": "dot"},
+            marker={"symbol": "square", "size": 6},
+            hovertemplate=comparison["name"] + " %{x}: %{y:.1f} %<extra></extra>",
+        ))
+    traces.append(go.Scatter(
+        x=years, y=list(values), mode="lines+markers", name=value_name,
+        line={"color": SERIES, "width": 3}, marker={"size": 8},
+        hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
+    ))
+    all_years = years[:]
+    if projection and projection.get("years"):
+        traces.append(go.Scatter(
+            x=list(projection["years"]), y=list(projection["values"]), mode="lines",
+            name=projection.get("name", "Fremskrevet tendens"),
+            line={"color": PROJECTION, "width": 2, "dash": "longdash"},
+            hovertemplate="Fremskrevet %{x:.0f}: %{y:.1f} %<extra></extra>",
+        ))
+        all_years += [int(round(y)) for y in projection["years"]]
+    shapes, notes = _rule_change_marks(years, rule_changes)
+    fig = go.Figure(traces)
+    fig.update_layout(**base_layout(
+        title, shapes=shapes, annotations=notes, height=380,
+        xaxis=_axis(title={"text": "Listeår (1. december)"}, tickformat="d", dtick=1
+                    if len(set(all_years)) <= 12 else 2),
+        yaxis=_axis(title={"text": "Procent"}, ticksuffix=" %", rangemode="tozero"),
+    ))
+    return fig
+
+
+def survey_area_figure(
+    *,
+    title: str,
+    labels: Sequence[str],
+    shares: Sequence[float | None],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    overall: Sequence[float | None],
+    overall_lows: Sequence[float | None],
+    overall_highs: Sequence[float | None],
+    area_name: str,
+) -> go.Figure:
+    """One area's share of unsafe residents per wave, beside the whole wave."""
+
+    def errors(mid, low, high):
+        up = [None if m is None or h is None else h - m for m, h in zip(mid, high, strict=True)]
+        down = [None if m is None or lo is None else m - lo
+                for m, lo in zip(mid, low, strict=True)]
+        return {"type": "data", "array": up, "arrayminus": down, "thickness": 1.5, "width": 6}
+
+    labels = list(labels)
+    fig = go.Figure([
+        go.Scatter(x=labels, y=list(shares), mode="markers", name=area_name,
+                   marker={"color": SERIES, "size": 12, "symbol": "circle"},
+                   error_y={**errors(shares, lows, highs), "color": SERIES},
+                   hovertemplate="%{x}: %{y:.1f} %<extra>" + area_name + "</extra>"),
+        go.Scatter(x=labels, y=list(overall), mode="markers", name="Hele undersøgelsen",
+                   marker={"color": OVERALL, "size": 11, "symbol": "diamond"},
+                   error_y={**errors(overall, overall_lows, overall_highs), "color": OVERALL},
+                   hovertemplate="%{x}: %{y:.1f} %<extra>Hele undersøgelsen</extra>"),
+    ])
+    fig.update_layout(**base_layout(
+        title, height=340, scattermode="group",
+        xaxis=_axis(title={"text": "Undersøgelse"}, type="category"),
+        yaxis=_axis(title={"text": "Andel utrygge om aftenen"}, ticksuffix=" %",
+                    rangemode="tozero"),
+    ))
+    return fig
+
+
+def survey_wave_figure(
+    *,
+    title: str,
+    names: Sequence[str],
+    shares: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    comparisons: Sequence[str | None],
+    overall: float | None,
+) -> go.Figure:
+    """Areas of one wave, highest share at the top, with intervals and the wave's share.
+
+    Areas significantly above the rest of the wave get their own marker,
+    legend entry and a "▲" in their label, so the flag is not colour alone.
+    """
+    groups = {
+        "over": ("Signifikant flere utrygge end resten", MET, "diamond", "▲ "),
+        "ingen forskel": ("Ingen sikker forskel", SERIES, "circle", ""),
+        "under": ("Signifikant færre utrygge end resten", NOT_MET, "square", "▼ "),
+    }
+    order = list(range(len(names)))[::-1]  # Plotly draws the first category at the bottom
+    labels = [groups.get(comparisons[i] or "", ("", "", "", ""))[3] + names[i] for i in order]
+    traces = []
+    for key, (legend, colour, symbol, _) in groups.items():
+        idx = [i for i in order if (comparisons[i] or "ingen forskel") == key]
+        if not idx:
+            continue
+        traces.append(go.Scatter(
+            y=[labels[order.index(i)] for i in idx], x=[shares[i] for i in idx],
+            mode="markers", name=legend, marker={"color": colour, "size": 12, "symbol": symbol},
+            error_x={"type": "data", "array": [highs[i] - shares[i] for i in idx],
+                     "arrayminus": [shares[i] - lows[i] for i in idx], "color": colour,
+                     "thickness": 1.5, "width": 5},
+            hovertemplate="%{y}: %{x:.1f} %<extra></extra>",
+        ))
+    shapes, notes = [], []
+    if overall is not None:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": overall,
+                       "x1": overall, "y0": 0, "y1": 1,
+                       "line": {"color": OVERALL, "width": 2, "dash": "dash"}})
+        notes.append({"x": overall, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+                      "text": "Hele undersøgelsen", "showarrow": False,
+                      "font": {"color": OVERALL, "size": 12}})
+    fig = go.Figure(traces)
+    fig.update_layout(**base_layout(
+        title, shapes=shapes, annotations=notes, height=max(300, 150 + 34 * len(names)),
+        margin={"l": 210, "r": 24, "t": 64, "b": 56},
+        xaxis=_axis(title={"text": "Andel utrygge om aftenen (95 %-interval)"},
+                    ticksuffix=" %", rangemode="tozero"),
+        yaxis=_axis(type="category", categoryorder="array", categoryarray=labels,
+                    automargin=True),
+    ))
+    return fig
+
+
+def ranking_figure(
+    *,
+    title: str,
+    names: Sequence[str],
+    values: Sequence[float],
+    meets: Sequence[bool | None],
+    threshold: float | None,
+    threshold_name: str,
+) -> go.Figure:
+    """Areas ranked on one indicator, most worrying first, with the threshold line."""
+    order = list(range(len(names)))[::-1]
+    traces = []
+    for flag, legend, colour, mark in ((True, "Opfylder kriteriet", MET, " ✔"),
+                                       (False, "Opfylder ikke kriteriet", NOT_MET, "")):
+        idx = [i for i in order if bool(meets[i]) == flag]
+        if not idx:
+            continue
+        traces.append(go.Bar(
+            orientation="h", y=[names[i] for i in idx], x=[values[i] for i in idx],
+            name=legend, marker={"color": colour},
+            text=[f"{values[i]:.1f}".replace(".", ",") + " %" + mark for i in idx],
+            textposition="outside", cliponaxis=False,
+            hovertemplate="%{y}: %{x:.1f} %<extra>" + legend + "</extra>",
+        ))
+    shapes, notes = [], []
+    if threshold is not None:
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": threshold,
+                       "x1": threshold, "y0": 0, "y1": 1,
+                       "line": {"color": THRESHOLD, "width": 2, "dash": "dash"}})
+        notes.append({"x": threshold, "xref": "x", "y": 1, "yref": "paper",
+                      "yanchor": "bottom", "text": threshold_name, "showarrow": False,
+                      "font": {"color": THRESHOLD, "size": 12}})
+    top = max([v for v in values if v is not None] + [threshold or 0, 1])
+    fig = go.Figure(traces)
+    fig.update_layout(**base_layout(
+        title, shapes=shapes, annotations=notes, height=max(260, 140 + 30 * len(names)),
+        margin={"l": 190, "r": 40, "t": 64, "b": 56}, barmode="overlay",
+        xaxis=_axis(ticksuffix=" %", range=[0, top * 1.18]),
+        yaxis=_axis(type="category", categoryorder="array",
+                    categoryarray=[names[i] for i in order], automargin=True),
+    ))
+    return fig
+
+
+def discrete_colorscale(colours: Sequence[str]) -> list[list]:
+    """Stepped colour scale: value k (0..n-1) gets colours[k] exactly."""
+    n = len(colours)
+    scale = []
+    for k, colour in enumerate(colours):
+        scale.append([k / n, colour])
+        scale.append([(k + 1) / n, colour])
+    return scale
+
+
+def map_figure(
+    *,
+    title: str,
+    geojson: dict,
+    area_ids: Sequence[str],
+    z: Sequence[float | None],
+    labels: Sequence[str],
+    label_lon: Sequence[float],
+    label_lat: Sequence[float],
+    colorscale,
+    zmin: float,
+    zmax: float,
+    colorbar: dict,
+) -> go.Figure:
+    """Outline map without tiles: the areas filled by value, names written on them.
+
+    `fitbounds="locations"` zooms to the areas and `visible=False` hides the
+    world base map, so nothing beyond our own GeoJSON is drawn or fetched.
+    """
+    fig = go.Figure([
+        go.Choropleth(
+            geojson=geojson, featureidkey="properties.area_id", locations=list(area_ids),
+            z=list(z), colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=colorbar,
+            marker={"line": {"color": "#333333", "width": 1.2}},
+            customdata=list(labels), hovertemplate="%{customdata}<extra></extra>",
+            name="Områder",
+        ),
+        go.Scattergeo(
+            lon=list(label_lon), lat=list(label_lat), text=list(labels), mode="text",
+            textfont={"size": 12, "color": INK, "family": FONT}, hoverinfo="skip",
+            name="Navne", showlegend=False,
+        ),
+    ])
+    fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"})
+    fig.update_layout(**base_layout(title, height=520, showlegend=False,
+                                    margin={"l": 8, "r": 8, "t": 56, "b": 8}))
+    return fig

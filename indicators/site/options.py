@@ -1,0 +1,29 @@
+"""Options of the site build (what a municipality may configure)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class SiteOptions(BaseModel):
+    stale_after_hours: float = Field(
+        36, gt=0, description="Pages warn the reader when their data are older than this, "
+        "measured by the reader's own clock."
+    )
+    language: Literal["da"] = Field("da", description="Language of the pages (Danish only).")
+    site_title: str = Field("Boligmonitor", description="Name in every page header.")
+    near_threshold_pp: float = Field(
+        5.0, ge=0, description="A criterion not met but this close (percentage points) to its "
+        "threshold is named among the reasons to watch an area."
+    )
+    municipality_filter_from: int = Field(
+        2, ge=1, description="Show a municipality filter on the overview from this many "
+        "municipalities."
+    )
+    projection_years: int = Field(
+        4, ge=1, le=15, description="How far the trend line is drawn beyond the last list year "
+        "when no crossing year is projected."
+    )
+    sha256_prefix: int = Field(12, ge=8, le=64, description="Hex digits of SHA-256 shown.")

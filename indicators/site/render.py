@@ -1,0 +1,138 @@
+"""Page rendering: the Jinja environment, chart embedding and the common page frame.
+
+Charts are embedded as compact JSON in `<script type="application/json">`
+and drawn by `static/site.js` with the one shared `plotly.min.js`, so a
+page carries only its own data. Links are relative (`root` is "" or
+"../"), so the site works from any folder and from file://.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from indicators.site import danish
+from indicators.site.datatable import DataTable, badge, cell_html, write_downloads
+from indicators.site.geo import TOPOJSON_NAMES, TOPOJSON_STUB
+from indicators.site.options import SiteOptions
+from indicators.site.vocabulary import CATEGORIES, CATEGORY_ORDER
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def compact_json(value: Any) -> Markup:
+    """JSON safe inside a <script> element (no "</script>" can end it early)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
+def figure_json(figure: go.Figure) -> Markup:
+    # Plotly's own encoder turns its types into JSON; re-dumping compactly
+    # drops the whitespace it leaves.
+    return compact_json(json.loads(figure.to_json()))
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    summary: str
+    figure: go.Figure
+    table: DataTable
+
+    @property
+    def json(self) -> Markup:
+        return figure_json(self.figure)
+
+
+@dataclass
+class Provenance:
+    """What the "where this comes from" footnote lists."""
+
+    files: list[dict]
+    refresh_id: str
+    catalogue_version: str
+    finished_at: datetime | None
+    data_dir: str | None
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["j2", "html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        number=danish.number, percent=danish.percent, integer=danish.integer,
+        points=danish.points, date_time=danish.date_time, long_date=danish.long_date,
+        yes_no=danish.yes_no_unknown, cell=cell_html,
+    )
+    env.globals.update(badge=badge, CATEGORIES=CATEGORIES, CATEGORY_ORDER=CATEGORY_ORDER,
+                       compact_json=compact_json)
+    return env
+
+
+class PageWriter:
+    """Writes pages and their downloads into the new site folder."""
+
+    def __init__(self, out_dir: Path, refresh: dict, options: SiteOptions):
+        self.out_dir = out_dir
+        self.options = options
+        self.env = environment()
+        self.refresh = refresh
+        finished = refresh.get("finished_at") or refresh.get("started_at")
+        self.refreshed_at: datetime | None = finished if isinstance(finished, datetime) else None
+        self.written: list[Path] = []
+
+    def common(self, root: str) -> dict:
+        refreshed = self.refreshed_at
+        return {
+            "root": root,
+            "site_title": self.options.site_title,
+            "refreshed_iso": refreshed.isoformat() if refreshed else "",
+            "refreshed_text": danish.date_time(refreshed) if refreshed else "ukendt tidspunkt",
+            "stale_after_hours": self.options.stale_after_hours,
+            "failed_runs": list(self.refresh.get("failed_runs_since_last_publish") or []),
+            "refresh_id": str(self.refresh.get("refresh_id", "")),
+            "topojson_stub": compact_json({name: TOPOJSON_STUB for name in TOPOJSON_NAMES}),
+        }
+
+    def provenance(self) -> Provenance:
+        return Provenance(
+            files=[{"name": f.get("name"), "sha": str(f.get("sha256") or "")
+                    [: self.options.sha256_prefix], "size": f.get("size_bytes")}
+                   for f in (self.refresh.get("files") or [])],
+            refresh_id=str(self.refresh.get("refresh_id", "")),
+            catalogue_version=str(self.refresh.get("catalogue_version", "")),
+            finished_at=self.refreshed_at,
+            data_dir=self.refresh.get("data_dir"),
+        )
+
+    def downloads(self, relative_page: str, tables: list[DataTable]) -> None:
+        folder = (self.out_dir / relative_page).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = Path(relative_page).stem
+        for table in tables:
+            write_downloads(table, folder, stem)
+
+    def page(self, relative_path: str, template: str, *, tables: list[DataTable],
+             **context) -> Path:
+        """Render one page; its tables' CSV and XLSX files are written beside it."""
+        depth = relative_path.count("/")
+        root = "../" * depth
+        self.downloads(relative_path, tables)
+        html = self.env.get_template(template).render(**self.common(root), **context)
+        path = self.out_dir / relative_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        self.written.append(path)
+        return path

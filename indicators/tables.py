@@ -1,0 +1,187 @@
+"""The published tables, defined once.
+
+These Pydantic models are the single source for the table layouts in the
+serving warehouse (contract.md, "Outputs"), the blocking asset checks on
+them, and the generated data dictionary `docs/schema.md`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Column(BaseModel):
+    name: str
+    type: str  # DuckDB type
+    description: str
+    nullable: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    allowed: list[str] | None = None
+
+
+class Table(BaseModel):
+    schema_name: str = "mart"
+    name: str
+    description: str
+    columns: list[Column]
+    key: list[str] = Field(default_factory=list)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def select_sql(self, source: str) -> str:
+        """SELECT that gives `source` exactly this table's columns and types."""
+        casts = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in self.columns)
+        return f"SELECT {casts} FROM {source}"
+
+
+def _c(name: str, type_: str, description: str, **kw) -> Column:
+    return Column(name=name, type=type_, description=description, **kw)
+
+
+REGIMES = ["2010", "2013", "2018", "2021"]
+
+REFRESH = Table(
+    name="refresh",
+    description="One row for the refresh that built this file.",
+    columns=[
+        _c("refresh_id", "VARCHAR", "Id of the refresh (the Dagster run id).", nullable=False),
+        _c("started_at", "TIMESTAMPTZ", "When the refresh started.", nullable=False),
+        _c("finished_at", "TIMESTAMPTZ", "When the published file was completed.", nullable=False),
+        _c("data_dir", "VARCHAR", "The data directory read.", nullable=False),
+        _c("catalogue_version", "VARCHAR",
+           "Version (hash prefix) of the indicator catalogue the figures follow.", nullable=False),
+        _c("files", "STRUCT(name VARCHAR, sha256 VARCHAR, size_bytes BIGINT)[]",
+           "Every source file read, with its SHA-256 and size.", nullable=False),
+        _c("failed_runs_since_last_publish", "VARCHAR[]",
+           "Runs that failed since the previous publication (run id and time)."),
+    ],
+    key=["refresh_id"],
+)
+
+AREAS = Table(
+    name="areas",
+    description="The housing areas monitored.",
+    columns=[
+        _c("area_id", "VARCHAR", "Short stable key of the area.", nullable=False),
+        _c("area_name", "VARCHAR", "The area's name.", nullable=False),
+        _c("municipality_code", "INTEGER", "DST municipality code.", nullable=False),
+        _c("region_code", "INTEGER", "DST region code (1081-1085).", nullable=False,
+           minimum=1081, maximum=1085),
+    ],
+    key=["area_id"],
+)
+
+AREA_YEAR = Table(
+    name="area_year",
+    description=(
+        "Residents per area on 1 January of each data year, summed over the afdelinger "
+        "that belong to the area in that year. NULL when an afdeling's count was "
+        "suppressed or not delivered."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "Data year (residents on 1 January).", nullable=False),
+        _c("residents", "BIGINT", "Residents on 1 January of year; NULL = unknown.",
+           minimum=0),
+        _c("afdelinger", "INTEGER", "Afdelinger in the area that year.", nullable=False,
+           minimum=0),
+    ],
+    key=["area_id", "year"],
+)
+
+SURVEY_RESULTS = Table(
+    name="survey_results",
+    description=(
+        "Survey items per wave and area (and 'all' for the whole wave): the share giving "
+        "the item's positive answers (for evening_safety: 4-5, 'utryg' or 'meget utryg') "
+        "among substantive answers, with a 95 % Wilson interval and the comparison with "
+        "the rest of the wave. Cells resting on fewer than the minimum number of answers "
+        "are suppressed, with complementary suppression (domain.md §4)."
+    ),
+    columns=[
+        _c("wave_id", "VARCHAR", "Survey wave.", nullable=False),
+        _c("year", "INTEGER", "The wave's year.", nullable=False),
+        _c("area_id", "VARCHAR", "Area, or 'all' for the whole wave.", nullable=False),
+        _c("item_id", "VARCHAR", "Item (e.g. evening_safety).", nullable=False),
+        _c("n_answers", "BIGINT", "Substantive answers (don't know and blank excluded).",
+           nullable=False, minimum=0),
+        _c("n_positive", "BIGINT", "Answers in the item's positive codes; NULL if suppressed.",
+           minimum=0),
+        _c("share", "DOUBLE", "n_positive / n_answers in percent; NULL if suppressed.",
+           minimum=0, maximum=100),
+        _c("ci_low", "DOUBLE", "Lower bound of the 95 % Wilson interval, percent.",
+           minimum=0, maximum=100),
+        _c("ci_high", "DOUBLE", "Upper bound of the 95 % Wilson interval, percent.",
+           minimum=0, maximum=100),
+        _c("vs_rest", "VARCHAR",
+           "'over', 'under' or 'ingen forskel' against the rest of the wave; NULL on 'all'.",
+           allowed=["over", "under", "ingen forskel"]),
+        _c("suppressed", "BOOLEAN", "TRUE when the cell is suppressed (primary or "
+           "complementary).", nullable=False),
+    ],
+    key=["wave_id", "area_id", "item_id"],
+)
+
+INDICATOR_VALUES = Table(
+    name="indicator_values",
+    description=(
+        "One row per area, list year, regime and indicator the regime uses. value in "
+        "percent; meets_threshold NULL where the value is unknown."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "List year (list published 1 December).", nullable=False),
+        _c("regime", "VARCHAR", "Rule set: 2010, 2013, 2018 or 2021.", nullable=False,
+           allowed=REGIMES),
+        _c("indicator_id", "VARCHAR", "Indicator (k1_uden_tilknytning ... k5_ikkevestlige).",
+           nullable=False),
+        _c("value", "DOUBLE", "Value in percent (K4: percent of the regional mean)."),
+        _c("numerator", "DOUBLE", "Area sum of the numerator, latest data year used."),
+        _c("denominator", "DOUBLE", "Area sum of the denominator, latest data year used."),
+        _c("data_years", "VARCHAR", "Data years behind value, e.g. 2020-2021."),
+        _c("threshold", "DOUBLE", "The regime's threshold, in percent."),
+        _c("meets_threshold", "BOOLEAN", "Criterion met; NULL when value is unknown."),
+        _c("suppressed", "BOOLEAN", "TRUE when a suppressed input cell made value unknown.",
+           nullable=False),
+        _c("forebyggelse_threshold", "DOUBLE",
+           "The regime's forebyggelse threshold, percent (regimes from 2021; else NULL)."),
+        _c("meets_forebyggelse_threshold", "BOOLEAN",
+           "Criterion met at the forebyggelse threshold; NULL when unknown or not defined."),
+    ],
+    key=["area_id", "year", "regime", "indicator_id"],
+)
+
+AREA_STATUS = Table(
+    name="area_status",
+    description=(
+        "One row per area, list year and regime: residents, eligibility and the statuses "
+        "in three-valued logic (NULL only where unknown criteria could change them)."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "List year.", nullable=False),
+        _c("regime", "VARCHAR", "Rule set evaluated.", nullable=False, allowed=REGIMES),
+        _c("residents", "BIGINT", "Residents on 1 January of the list year.", minimum=0),
+        _c("eligible", "BOOLEAN", "residents >= 1,000."),
+        _c("criteria_met", "INTEGER", "Criteria known to be met.", nullable=False, minimum=0),
+        _c("udsat", "BOOLEAN", "Udsat boligområde."),
+        _c("parallelsamfund", "BOOLEAN", "Parallelsamfund (2010-2017: ghettoområde)."),
+        _c("omdannelsesomraade", "BOOLEAN", "Omdannelsesområde (hårdt ghettoområde)."),
+        _c("forebyggelsesomraade", "BOOLEAN", "Forebyggelsesområde (from 2021)."),
+        _c("kombineret_udlejning", "BOOLEAN", "Kombineret udlejning (own rule)."),
+    ],
+    key=["area_id", "year", "regime"],
+)
+
+PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, SURVEY_RESULTS, INDICATOR_VALUES,
+                          AREA_STATUS]
+
+
+def by_name(name: str) -> Table:
+    return next(t for t in PUBLISHED if t.name == name)

@@ -1,0 +1,144 @@
+"""`boligmonitor <verb>`: the product's one command."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import json
+import sys
+
+import click
+
+from pipelines.settings import SAMPLE_DATA, resolve_home, resolve_paths
+
+HOME_HELP = "Home folder of the published warehouse and site (default: $BOLIGMONITOR_HOME, " \
+            "else ./home in the project)."
+DATA_HELP = "Data directory to read (default: $BOLIGMONITOR_DATA, else the shipped sample)."
+
+
+@click.group()
+def main() -> None:
+    """Boligmonitor: monitoring of Danish social-housing areas."""
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), help=DATA_HELP)
+@click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
+@click.option("--wait", "wait_s", default=3600, show_default=True, type=float,
+              help="Seconds to wait for another refresh of the same home to finish.")
+def refresh(data_dir: str | None, home: str | None, wait_s: float) -> None:
+    """Read the data directory, rebuild the warehouse and publish it with the site."""
+    from pipelines.lock import LockTimeout
+    from pipelines.runner import run_refresh
+
+    paths = resolve_paths(home, data_dir)
+    if not paths.data.is_dir():
+        raise click.ClickException(f"data directory {paths.data} does not exist")
+    sample = " (the shipped synthetic sample)" if paths.data == SAMPLE_DATA.resolve() else ""
+    click.echo(f"Refreshing from {paths.data}{sample}\n        into {paths.home}", err=True)
+
+    def waiting(holder: str) -> None:
+        click.echo(f"Another refresh of this home is running ({holder}); "
+                   f"waiting up to {wait_s:.0f} s ...", err=True)
+
+    try:
+        outcome = run_refresh(paths, lock_timeout_s=wait_s, on_wait=waiting)
+    except LockTimeout as exc:
+        raise click.ClickException(str(exc)) from None
+    if not outcome.success:
+        click.echo(f"\nRefresh failed (run {outcome.run_id}):\n{outcome.error}", err=True)
+        click.echo("The previously published warehouse and site are unchanged.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"\nRefresh {outcome.run_id} published.\n"
+        f"  Dashboards: {paths.site / 'index.html'}\n"
+        f"  Warehouse:  {paths.serving_db}\n"
+        f"  Query it:   boligmonitor sql \"SELECT * FROM mart.area_status LIMIT 5\""
+        + (f" --home {paths.home}" if home else "")
+    )
+
+
+def _plain(value):
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per row).")
+def sql(query: str | None, home: str | None, as_csv: bool, as_json: bool) -> None:
+    """Run a read-only SQL query on the published warehouse (no QUERY: a prompt)."""
+    from pipelines.analyst import QueryRefused, connect_read_only, run_query
+
+    serving = resolve_home(home) / "serving" / "boligmonitor.duckdb"
+    try:
+        conn = connect_read_only(serving)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    def show(text: str) -> None:
+        columns, rows = run_query(conn, text)
+        if as_json:
+            click.echo(json.dumps([dict(zip(columns, map(_plain, r), strict=True)) for r in rows],
+                                  ensure_ascii=False, indent=1))
+        elif as_csv:
+            writer = csv.writer(sys.stdout)
+            writer.writerow(columns)
+            writer.writerows([[_plain(v) for v in r] for r in rows])
+        else:
+            from tabulate import tabulate
+
+            click.echo(tabulate(rows, headers=columns, tablefmt="simple", missingval="NULL"))
+            click.echo(f"({len(rows)} rows)")
+
+    try:
+        if query is not None:
+            try:
+                show(query)
+            except QueryRefused as exc:
+                raise click.ClickException(str(exc)) from None
+            except Exception as exc:  # duckdb's errors already say what is wrong
+                raise click.ClickException(str(exc).splitlines()[0]) from None
+            return
+        click.echo(f"Read-only SQL on {serving}. End with ';' on a line, Ctrl-D to quit.")
+        buffer = ""
+        while True:
+            try:
+                line = input("sql> " if not buffer else "...> ")
+            except EOFError:
+                click.echo()
+                return
+            buffer += line + "\n"
+            if buffer.strip().endswith(";"):
+                try:
+                    show(buffer)
+                except Exception as exc:  # keep the prompt alive after a bad query
+                    click.echo(f"Error: {str(exc).splitlines()[0]}", err=True)
+                buffer = ""
+    finally:
+        conn.close()
+
+
+@main.command("schema-doc")
+@click.option("--check", is_flag=True, help="Exit non-zero if docs/schema.md is not current.")
+def schema_doc(check: bool) -> None:
+    """Write the data dictionary docs/schema.md from the table definitions."""
+    from indicators.schema_doc import render
+    from pipelines.settings import PROJECT_ROOT
+
+    target = PROJECT_ROOT / "docs" / "schema.md"
+    text = render()
+    if check:
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            raise click.ClickException(f"{target} is not current: run `boligmonitor schema-doc`")
+        click.echo(f"{target} is current")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {target}")

@@ -1,0 +1,76 @@
+"""Failed nights: recorded in the private warehouse and optionally e-mailed.
+
+Nobody watches the nightly refresh. Each failure is written to
+`ops.failed_runs` (the Dagster instance keeps the run itself), the next
+successful publication lists the failures since the previous one in
+`mart.refresh`, and an e-mail goes out when an SMTP relay is configured:
+BOLIGMONITOR_SMTP_HOST (and optionally _PORT, _FROM, _TO comma-separated).
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+import duckdb
+
+FAILED_RUNS_DDL = """
+CREATE SCHEMA IF NOT EXISTS ops;
+CREATE TABLE IF NOT EXISTS ops.failed_runs (
+    run_id VARCHAR PRIMARY KEY, failed_at TIMESTAMPTZ, step VARCHAR, error VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ops.publications (
+    refresh_id VARCHAR PRIMARY KEY, published_at TIMESTAMPTZ
+);
+"""
+
+
+def record_failure(conn: duckdb.DuckDBPyConnection, run_id: str, step: str, error: str) -> bool:
+    """Record a run's first failure; False when the run was already recorded."""
+    conn.execute(FAILED_RUNS_DDL)
+    inserted = conn.execute(
+        "INSERT INTO ops.failed_runs VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING run_id",
+        [run_id, datetime.now(UTC), step, error[:2000]],
+    ).fetchall()
+    return bool(inserted)
+
+
+def failures_since_last_publication(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    conn.execute(FAILED_RUNS_DDL)
+    rows = conn.execute(
+        """
+        SELECT run_id, failed_at FROM ops.failed_runs
+        WHERE failed_at > coalesce((SELECT max(published_at) FROM ops.publications),
+                                   TIMESTAMPTZ '1970-01-01 00:00:00+00')
+        ORDER BY failed_at
+        """
+    ).fetchall()
+    return [f"{run_id} {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" for run_id, at in rows]
+
+
+def record_publication(conn: duckdb.DuckDBPyConnection, refresh_id: str) -> None:
+    conn.execute(FAILED_RUNS_DDL)
+    conn.execute("INSERT OR REPLACE INTO ops.publications VALUES (?, ?)",
+                 [refresh_id, datetime.now(UTC)])
+
+
+def send_failure_mail(run_id: str, step: str, error: str) -> bool:
+    """E-mail the failure through the configured relay; False when none is configured."""
+    host = os.environ.get("BOLIGMONITOR_SMTP_HOST")
+    recipients = os.environ.get("BOLIGMONITOR_SMTP_TO")
+    if not host or not recipients:
+        return False
+    message = EmailMessage()
+    message["Subject"] = f"Boligmonitor: nightly refresh failed ({step})"
+    message["From"] = os.environ.get("BOLIGMONITOR_SMTP_FROM", "boligmonitor@localhost")
+    message["To"] = recipients
+    message.set_content(
+        f"Run {run_id} failed at {step}.\n\n{error}\n\n"
+        "The published warehouse and site are unchanged (they show the last good refresh)."
+    )
+    port = int(os.environ.get("BOLIGMONITOR_SMTP_PORT", "25"))
+    with smtplib.SMTP(host, port, timeout=30) as smtp:
+        smtp.send_message(message)
+    return True

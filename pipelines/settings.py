@@ -1,0 +1,83 @@
+"""Where things live: the data directory read and the home the product writes.
+
+Paths are resolved in one place, from explicit arguments first, then the
+environment (`BOLIGMONITOR_HOME`, `BOLIGMONITOR_DATA`), then defaults in the
+project checkout (a git-ignored `home/` and the shipped `data/sample/`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = PROJECT_ROOT / "data" / "sample"
+DEFAULT_HOME = PROJECT_ROOT / "home"
+
+
+class RefreshOptions(BaseModel):
+    """Options of a refresh that are domain choices, not paths."""
+
+    min_survey_answers: int = Field(
+        10, ge=1, description="Smallest number of answers a published survey figure may rest on "
+        "(domain.md §4, [convention])."
+    )
+    keep_publications: int = Field(
+        3, ge=1, description="Published site versions kept for rollback."
+    )
+
+
+class Paths(BaseModel):
+    home: Path
+    data: Path
+
+    @property
+    def private_db(self) -> Path:
+        """The pipeline's own warehouse: nobody else opens it."""
+        return self.home / "warehouse" / "private.duckdb"
+
+    @property
+    def serving_db(self) -> Path:
+        return self.home / "serving" / "boligmonitor.duckdb"
+
+    @property
+    def raw_dir(self) -> Path:
+        """Copies of every received file, as received, by content hash."""
+        return self.home / "raw"
+
+    @property
+    def site(self) -> Path:
+        """The live site: a symlink to the current publication's site."""
+        return self.home / "site"
+
+    @property
+    def publications(self) -> Path:
+        """One folder per published refresh: its serving file and its site."""
+        return self.home / "publications"
+
+    def publication(self, refresh_id: str) -> Path:
+        return self.publications / refresh_id
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.home / "refresh.lock"
+
+
+def resolve_home(home: str | Path | None = None) -> Path:
+    chosen = home or os.environ.get("BOLIGMONITOR_HOME") or DEFAULT_HOME
+    return Path(chosen).expanduser().resolve()
+
+
+def resolve_data(data: str | Path | None = None) -> Path:
+    chosen = data or os.environ.get("BOLIGMONITOR_DATA") or SAMPLE_DATA
+    return Path(chosen).expanduser().resolve()
+
+
+def resolve_paths(home: str | Path | None = None, data: str | Path | None = None) -> Paths:
+    return Paths(home=resolve_home(home), data=resolve_data(data))
