@@ -59,6 +59,7 @@ def publish_site(
         frames = {t.name: read_table(conn, t.qualified) for t in tables.PUBLISHED
                   if t.name != "refresh"}
         refresh = _refresh_record(context, workspace, conn)
+    workspace.injected_failure("publish/site")
     pages = build_site(frames, refresh, version)
     size = sum(p.stat().st_size for p in version.rglob("*") if p.is_file())
     return dg.MaterializeResult(
@@ -79,6 +80,7 @@ def publish_serving(
     with warehouse.connect() as conn:
         refresh = _refresh_record(context, workspace, conn)
         build_serving_file(conn, publication, tables.PUBLISHED, refresh)
+    workspace.injected_failure("publish/serving")
     swap_in(paths, publication)
     with warehouse.connect() as conn:
         record_publication(conn, context.run.run_id)

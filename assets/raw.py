@@ -20,8 +20,7 @@ def raw_files(
     size, SHA-256 and load time; a read-only copy of each is kept as received under
     `<home>/raw/` (by content hash), and every later step reads those copies."""
     paths = workspace.paths
-    if not paths.data.is_dir():
-        raise FileNotFoundError(f"data directory {paths.data} does not exist")
+    workspace.check_data_dir()
     deliveries = admit(paths.data, warn=context.log.warning)
     incoming = {name: source for d in deliveries for source, name in d.files}
     files = receive(paths.data, paths.raw_dir, incoming)

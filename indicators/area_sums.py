@@ -95,7 +95,10 @@ def open_workspace(
         """,
         {"measures": measures},
     )
-    _reject_duplicates(con)
+    _reject_duplicates(con, "kaas_in", "afdeling_id, aar, maal")
+    _reject_duplicates(con, "national_in", "aar, maal")
+    _reject_duplicates(con, "regional_in", "region_code, aar, maal")
+    _reject_unknown_areas(con)
     _reject_split_persons(con, catalogue.whole_measures())
 
     con.execute(
@@ -148,8 +151,10 @@ def _create_area_sums(
     for d in definitions:
         for k in d.data_year_offsets():
             needed.update((k, maal) for maal in (*d.numerator, d.denominator))
-    con.execute("CREATE TABLE needed (k INTEGER, maal VARCHAR)")
-    con.executemany("INSERT INTO needed VALUES (?, ?)", sorted(needed))
+    needed_frame = pl.DataFrame(sorted(needed), schema={"k": pl.Int32, "maal": pl.Utf8},
+                                orient="row")
+    con.register("needed_in", needed_frame)
+    con.execute("CREATE TABLE needed AS SELECT * FROM needed_in")
     # A sum is known only when every member afdeling delivered the cell.
     con.execute(
         """
@@ -171,16 +176,28 @@ def _create_area_sums(
     )
 
 
-def _reject_duplicates(con: duckdb.DuckDBPyConnection) -> None:
+def _reject_duplicates(con: duckdb.DuckDBPyConnection, table: str, key: str) -> None:
+    # A repeated cell would be counted twice in every sum it enters.
     dupes = con.execute(
-        """
-        SELECT afdeling_id, aar, maal FROM kaas_units GROUP BY ALL HAVING count(*) > 1
-        ORDER BY ALL LIMIT 5
-        """
+        f"SELECT {key} FROM {table} GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 5"
     ).fetchall()
     if dupes:
-        shown = "; ".join(f"{a} {y} {m}" for a, y, m in dupes)
-        raise ValueError(f"kaas has more than one row for the same afdeling, aar and maal: {shown}")
+        shown = "; ".join(" ".join(map(str, row)) for row in dupes)
+        name = table.removesuffix("_in")
+        raise ValueError(f"{name} has more than one row for the same {key}: {shown}")
+
+
+def _reject_unknown_areas(con: duckdb.DuckDBPyConnection) -> None:
+    # Without its region an area's K4 would silently be unknown.
+    unknown = con.execute(
+        """
+        SELECT DISTINCT area_id FROM membership_in
+        WHERE area_id NOT IN (SELECT area_id FROM areas_in) ORDER BY ALL LIMIT 5
+        """
+    ).fetchall()
+    if unknown:
+        shown = ", ".join(row[0] for row in unknown)
+        raise ValueError(f"membership names areas missing from areas: {shown}")
 
 
 def _reject_split_persons(con: duckdb.DuckDBPyConnection, whole: list[str]) -> None:

@@ -194,10 +194,19 @@ class Regime(_Model):
     list_date: str
     resident_floor: int = Field(ge=1)
     criteria: dict[str, Criterion] = Field(min_length=1)
+    counted: list[str] | None = None
     statuses: dict[str, StatusRule] = Field(min_length=1)
+
+    @property
+    def counted_criteria(self) -> list[str]:
+        """The criteria `criteria_met` counts (contract: the four social ones from 2018)."""
+        return list(self.criteria) if self.counted is None else self.counted
 
     @model_validator(mode="after")
     def _statuses_consistent(self) -> Regime:
+        for criterion in self.counted or []:
+            if criterion not in self.criteria:
+                raise ValueError(f"counted criterion {criterion!r} is not a criterion")
         for name, rule in self.statuses.items():
             if name not in STATUS_COLUMNS:
                 raise ValueError(f"status {name!r} is not one of {', '.join(STATUS_COLUMNS)}")

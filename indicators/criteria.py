@@ -68,6 +68,13 @@ def compute_area_status(
     residents and the kombineret-udlejning K1 (data year L-1 alone) are
     computed here from the KÅS rows. Columns: AREA_STATUS_SCHEMA.
     """
+    missing = [c for c in INDICATOR_VALUE_SCHEMA if c not in indicator_values.columns]
+    if missing:
+        raise ValueError(
+            "indicator_values lacks column(s) " + ", ".join(missing)
+            + " (compute_indicator_values gives them; the forebyggelse columns are needed "
+            "for forebyggelsesomraade)"
+        )
     kombi = catalogue.kombi_definition()
     con = open_workspace(kaas, membership, areas, national, regional, catalogue, [kombi])
     try:

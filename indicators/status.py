@@ -11,8 +11,8 @@ Unknowns are treated as free: no bounds are derived from partial sums
 (domain.md §2 [convention]: no bounding or imputation).
 
 The enumeration is set-based: the distinct patterns of possible levels
-(a few hundred at most, however many areas) are expanded to their
-completions, evaluated with the catalogue's rules and folded back with
+(bounded by the catalogue, not by the number of areas; in practice a few
+dozen) are expanded to their completions, evaluated with the catalogue's rules and folded back with
 all()/any(), then joined to the areas.
 """
 
@@ -23,7 +23,7 @@ from collections.abc import Callable
 import polars as pl
 import polars.selectors as cs
 
-from indicators.catalogue import STATUS_COLUMNS, Catalogue, Level, Regime
+from indicators.catalogue import STATUS_COLUMNS, Catalogue, Level, Regime, Threshold
 from indicators.status_rules import status_expressions
 
 KEY = ["area_id", "year"]
@@ -132,7 +132,8 @@ def _regime_statuses(
         pl.lit(regime_id).alias("regime"),
         eligible.alias("eligible"),
         pl.sum_horizontal(
-            [pl.col(f"main_{c}").fill_null(False).cast(pl.Int32) for c in regime.criteria]
+            [pl.col(f"main_{c}").fill_null(False).cast(pl.Int32)
+             for c in regime.counted_criteria]
         ).cast(pl.Int32).alias("criteria_met"),
         flag_mask(eligible).alias("m_eligible"),
         *[
@@ -242,7 +243,7 @@ def kombineret_udlejning(
     return decide(frame, masks, outcome).select(*KEY, "kombineret_udlejning")
 
 
-def kombi_thresholds(catalogue: Catalogue) -> dict:
+def kombi_thresholds(catalogue: Catalogue) -> dict[str, Threshold]:
     """The kombineret-udlejning thresholds keyed t0, t1, ... in ascending order."""
     by_value = {r.threshold.value: r.threshold for r in catalogue.kombineret_udlejning.rules}
     return {f"t{i}": by_value[v] for i, v in enumerate(sorted(by_value))}

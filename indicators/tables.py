@@ -113,7 +113,9 @@ SURVEY_RESULTS = Table(
            nullable=False, minimum=0),
         _c("n_positive", "BIGINT", "Answers in the item's positive codes; NULL if suppressed.",
            minimum=0),
-        _c("share", "DOUBLE", "n_positive / n_answers in percent; NULL if suppressed.",
+        _c("share", "DOUBLE", "Share of positive answers in percent: n_positive / n_answers, or "
+           "the weighted share when the wave carries post-stratification weights; NULL if "
+           "suppressed.",
            minimum=0, maximum=100),
         _c("ci_low", "DOUBLE", "Lower bound of the 95 % Wilson interval, percent.",
            minimum=0, maximum=100),

@@ -27,7 +27,9 @@ def main() -> None:
 @click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
 @click.option("--wait", "wait_s", default=3600, show_default=True, type=float,
               help="Seconds to wait for another refresh of the same home to finish.")
-def refresh(data_dir: str | None, home: str | None, wait_s: float) -> None:
+@click.option("--fail-at", default="", hidden=True,
+              help="Make the named asset fail (tests of failure handling).")
+def refresh(data_dir: str | None, home: str | None, wait_s: float, fail_at: str) -> None:
     """Read the data directory, rebuild the warehouse and publish it with the site."""
     from pipelines.lock import LockTimeout
     from pipelines.runner import run_refresh
@@ -43,7 +45,7 @@ def refresh(data_dir: str | None, home: str | None, wait_s: float) -> None:
                    f"waiting up to {wait_s:.0f} s ...", err=True)
 
     try:
-        outcome = run_refresh(paths, lock_timeout_s=wait_s, on_wait=waiting)
+        outcome = run_refresh(paths, lock_timeout_s=wait_s, on_wait=waiting, fail_at=fail_at)
     except LockTimeout as exc:
         raise click.ClickException(str(exc)) from None
     if not outcome.success:
@@ -142,3 +144,91 @@ def schema_doc(check: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}")
+
+
+@main.command()
+@click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
+def rollback(home: str | None) -> None:
+    """Republish the previous publication (warehouse and site together)."""
+    from pipelines.lock import exclusive_lock
+    from pipelines.publication import rollback as roll_back
+
+    paths = resolve_paths(home)
+    with exclusive_lock(paths.lock_file, timeout_s=600):
+        try:
+            previous = roll_back(paths)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Rolled back to refresh {previous.refresh_id} "
+               f"(finished {previous.finished_at:%Y-%m-%d %H:%M} UTC).")
+
+
+@main.command("forget-wave")
+@click.argument("wave_id")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), help=DATA_HELP)
+@click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def forget_wave(wave_id: str, data_dir: str | None, home: str | None, yes: bool) -> None:
+    """Remove a survey wave everywhere (a GDPR request), then republish without it."""
+    from pipelines.forget import drop_other_publications, forget_wave_files
+    from pipelines.lock import exclusive_lock
+    from pipelines.runner import run_refresh
+
+    paths = resolve_paths(home, data_dir)
+    if not yes:
+        click.confirm(f"Delete survey wave {wave_id} from {paths.data} and {paths.home}, "
+                      "and every publication made with it?", abort=True)
+    try:
+        with exclusive_lock(paths.lock_file, timeout_s=3600):
+            removed = forget_wave_files(paths, wave_id)
+    except PermissionError as exc:
+        raise click.ClickException(str(exc)) from None
+    for item in removed:
+        click.echo(f"removed {item}", err=True)
+    outcome = run_refresh(paths)
+    if not outcome.success:
+        click.echo(f"The wave's files are deleted, but the refresh failed:\n{outcome.error}\n"
+                   "The live publication still shows the wave's published aggregates until "
+                   "a refresh succeeds.", err=True)
+        sys.exit(1)
+    dropped = drop_other_publications(paths)
+    click.echo(f"Wave {wave_id} forgotten; republished as {outcome.run_id}; "
+               f"{len(dropped)} earlier publications removed.")
+
+
+@main.command("serve-site")
+@click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve_site_command(home: str | None, port: int) -> None:
+    """Serve the published site on http://127.0.0.1:PORT (a plain local HTTP server)."""
+    from pipelines.site_server import serve_site
+
+    site = resolve_home(home) / "site"
+    if not site.exists():
+        raise click.ClickException(f"no published site at {site}; run `boligmonitor refresh`")
+    click.echo(f"Serving {site} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    serve_site(site, port=port)
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), required=False,
+              help="Production data directory (default: $BOLIGMONITOR_DATA; never the sample).")
+@click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
+@click.option("--port", default=3000, show_default=True, type=int, help="Dagster UI port.")
+@click.option("--site-port", default=8000, show_default=True, type=int)
+def serve(data_dir: str | None, home: str | None, port: int, site_port: int) -> None:
+    """Run the product as a service: Dagster webserver and daemon (nightly schedule,
+    incoming/ sensor) on 127.0.0.1, plus the site server; Ctrl-C stops all."""
+    import os
+
+    from pipelines.service import run_service
+
+    data = data_dir or os.environ.get("BOLIGMONITOR_DATA")
+    if not data:
+        raise click.ClickException("set --data or BOLIGMONITOR_DATA to the production data "
+                                   "directory (the scheduled refresh never reads the sample)")
+    paths = resolve_paths(home, data)
+    if paths.data == SAMPLE_DATA.resolve():
+        raise click.ClickException("the scheduled refresh never reads the shipped sample; "
+                                   "copy it elsewhere to try the service on it")
+    sys.exit(run_service(paths, port=port, site_port=site_port, echo=click.echo))

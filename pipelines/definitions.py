@@ -9,24 +9,27 @@ from assets import mart, publish, raw, staging, survey
 from pipelines.checks import published_table_checks
 from pipelines.jobs import nightly, nightly_schedule
 from pipelines.progress import progress_logger
-from pipelines.resources import build_resources
+from pipelines.resources import build_resources, deployment_resources
 from pipelines.sensors import incoming_deliveries
-from pipelines.settings import Paths, resolve_paths
+from pipelines.settings import Paths
 
 ASSET_MODULES = [raw, staging, survey, mart, indicator_assets, publish]
 
-def build_definitions(paths: Paths) -> dg.Definitions:
+def build_definitions(paths: Paths | None = None, fail_at: str = "") -> dg.Definitions:
+    """The whole product. With `paths`, bound to them (the CLI); without, to the
+    deployment's environment, BOLIGMONITOR_HOME and BOLIGMONITOR_DATA (the daemon)."""
     return dg.Definitions(
         assets=dg.load_assets_from_modules(ASSET_MODULES),
         asset_checks=published_table_checks(),
         jobs=[nightly],
         schedules=[nightly_schedule],
         sensors=[incoming_deliveries],
-        resources=build_resources(paths),
+        resources=build_resources(paths, fail_at=fail_at) if paths else deployment_resources(),
         loggers={"progress": progress_logger},
     )
 
 
+@dg.definitions
 def defs() -> dg.Definitions:
-    """Definitions for `dagster dev` / the daemon: paths from the environment."""
-    return build_definitions(resolve_paths())
+    """The code location `boligmonitor serve` loads into the webserver and daemon."""
+    return build_definitions()

@@ -70,11 +70,6 @@ def build_serving_file(
     final = folder / DB_NAME
     os.replace(building, final)
     final.chmod(0o444)
-    (folder / "publication.json").write_text(
-        json.dumps({"refresh_id": refresh["refresh_id"],
-                    "finished_at": refresh["finished_at"].isoformat()}),
-        encoding="utf-8",
-    )
     return final
 
 
@@ -93,7 +88,11 @@ def _describe(conn: duckdb.DuckDBPyConnection, table: tables.Table) -> None:
 
 
 def swap_in(paths: Paths, publication: Path) -> None:
-    """Make a publication live: serving file first, then the site, each one rename."""
+    """Make a publication live: serving file first, then the site, each one rename.
+
+    The first time a publication goes live it gets its `publication.json`; a
+    folder without one was never published and is removed by the next prune.
+    """
     paths.serving_db.parent.mkdir(parents=True, exist_ok=True)
     staged = paths.serving_db.with_name(f".{DB_NAME}.swap")
     staged.unlink(missing_ok=True)
@@ -105,6 +104,12 @@ def swap_in(paths: Paths, publication: Path) -> None:
         link.unlink(missing_ok=True)
         os.symlink(site.relative_to(paths.home), link)
         os.replace(link, paths.site)
+    meta = publication / "publication.json"
+    if not meta.exists():
+        meta.write_text(
+            json.dumps({"refresh_id": publication.name, "finished_at": now().isoformat()}),
+            encoding="utf-8",
+        )
 
 
 @dataclass

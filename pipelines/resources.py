@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
-from pipelines.settings import Paths, RefreshOptions
+from pipelines.settings import SAMPLE_DATA, Paths, RefreshOptions
 
 
 class Workspace(dg.ConfigurableResource):
@@ -20,10 +20,15 @@ class Workspace(dg.ConfigurableResource):
     data_dir: str
     min_survey_answers: int = 10
     keep_publications: int = 3
+    # The scheduled deployment must read the production directory, never the
+    # shipped sample; the CLI may demo on the sample.
+    allow_sample: bool = True
+    # Fault injection for the failure tests: the named asset raises. Empty in use.
+    fail_at: str = ""
 
     @property
     def paths(self) -> Paths:
-        return Paths(home=Path(self.home), data=Path(self.data_dir))
+        return Paths(home=Path(self.home).resolve(), data=Path(self.data_dir).resolve())
 
     @property
     def options(self) -> RefreshOptions:
@@ -32,25 +37,55 @@ class Workspace(dg.ConfigurableResource):
             keep_publications=self.keep_publications,
         )
 
+    def injected_failure(self, asset: str) -> None:
+        if self.fail_at == asset:
+            raise RuntimeError(f"failure injected at {asset} (--fail-at, for testing)")
 
-class Warehouse(DuckDBResource):
-    """The private warehouse: only the pipeline opens it, read-write."""
+    def check_data_dir(self) -> Path:
+        data = self.paths.data
+        if not data.is_dir():
+            raise FileNotFoundError(f"data directory {data} does not exist")
+        if not self.allow_sample and data == SAMPLE_DATA.resolve():
+            raise ValueError(
+                "this deployment is configured to read the shipped sample; set "
+                "BOLIGMONITOR_DATA to the production data directory"
+            )
+        return data
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The private warehouse `<home>/warehouse/private.duckdb`: only the pipeline opens
+    it, read-write, one step at a time."""
+
+    workspace: Workspace
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        with self.get_connection() as conn:
+        path = self.workspace.paths.private_db
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with DuckDBResource(database=str(path)).get_connection() as conn:
             yield conn
 
 
-def build_resources(paths: Paths, options: RefreshOptions | None = None) -> dict:
+def build_resources(
+    paths: Paths, options: RefreshOptions | None = None, fail_at: str = ""
+) -> dict:
     options = options or RefreshOptions()
-    return {
-        "workspace": Workspace(
-            home=str(paths.home),
-            data_dir=str(paths.data),
-            min_survey_answers=options.min_survey_answers,
-            keep_publications=options.keep_publications,
-        ),
-        "warehouse": Warehouse(database=str(paths.private_db)),
-    }
+    workspace = Workspace(
+        home=str(paths.home),
+        data_dir=str(paths.data),
+        fail_at=fail_at,
+        min_survey_answers=options.min_survey_answers,
+        keep_publications=options.keep_publications,
+    )
+    return {"workspace": workspace, "warehouse": Warehouse(workspace=workspace)}
+
+
+def deployment_resources() -> dict:
+    """Resources for the scheduled deployment: paths from the environment at run time."""
+    workspace = Workspace(
+        home=dg.EnvVar("BOLIGMONITOR_HOME"),
+        data_dir=dg.EnvVar("BOLIGMONITOR_DATA"),
+        allow_sample=False,
+    )
+    return {"workspace": workspace, "warehouse": Warehouse(workspace=workspace)}

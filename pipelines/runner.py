@@ -51,12 +51,14 @@ def first_error(result: dg.ExecuteInProcessResult) -> str | None:
     return None if result.success else "the run failed (see the Dagster run log)"
 
 
-def run_refresh(paths: Paths, lock_timeout_s: float = 3600, on_wait=None) -> RefreshOutcome:
+def run_refresh(
+    paths: Paths, lock_timeout_s: float = 3600, on_wait=None, fail_at: str = ""
+) -> RefreshOutcome:
     """Run the nightly job once, holding the home's refresh lock."""
     paths.home.mkdir(parents=True, exist_ok=True)
     with exclusive_lock(paths.lock_file, lock_timeout_s, on_wait=on_wait):
         instance = prepare_instance(paths)
-        job = build_definitions(paths).resolve_job_def("nightly")
+        job = build_definitions(paths, fail_at=fail_at).resolve_job_def("nightly")
         result = job.execute_in_process(
             instance=instance,
             run_config={"loggers": {"progress": {}}},

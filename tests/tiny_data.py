@@ -33,6 +33,7 @@ MEASURES = {
 }
 AFDELINGER = ("100-0001", "100-0002", "100-0003")
 YEARS = range(2015, 2025)
+HEADER_KAAS = "afdeling_id;aar;maal;vaerdi\n"
 
 
 def kaas_csv() -> str:

@@ -125,8 +125,8 @@ def sort_key(text: str) -> tuple:
 
     Primary level: word by word (a space sorts before any letter, so
     "Gl. Jennumparken" comes before "Glarbjergvej"), digits before letters,
-    æ ø å after z, "aa" counted as å, case and punctuation ignored. The original text breaks ties so the
-    order is total and reproducible.
+    æ ø å after z, "aa" counted as å, case and punctuation ignored. The original
+    text breaks ties so the order is total and reproducible.
     """
     lowered = text.casefold().replace("aa", "å")
     primary: list[tuple[int, int | str]] = []

@@ -23,6 +23,8 @@ from indicators.site.vocabulary import CATEGORIES
 
 # Column kinds: how a raw value is shown, written to CSV and typed in XLSX.
 #   text, int, dec1, dec2, pct1, pp1, dkk, year, bool3, category, link
+# Shown where a figure does not exist for that row (unlike None = unknown).
+NOT_APPLICABLE = "–"
 _DECIMALS = {"int": 0, "dec1": 1, "dec2": 2, "pct1": 1, "pp1": 1, "dkk": 0, "year": 0}
 
 
@@ -66,6 +68,8 @@ def display(value, kind: str) -> str:
         return danish.yes_no_unknown(value)
     if value is None or value == "":
         return "–" if kind == "text" else danish.UNKNOWN
+    if isinstance(value, str):
+        return value  # e.g. NOT_APPLICABLE in a numeric column
     if kind == "int":
         return danish.integer(value)
     if kind == "dkk":
@@ -105,6 +109,8 @@ def badge(category: str, text: str | None = None) -> Markup:
 
 
 def _csv_value(value, kind: str) -> str:
+    if isinstance(value, str) and kind != "text":
+        return "" if value == NOT_APPLICABLE else value
     if kind in _DECIMALS:
         return danish.plain_number(value, _DECIMALS[kind]) if value is not None else ""
     if kind == "link":
@@ -143,7 +149,7 @@ def write_xlsx(table: DataTable, path: Path) -> None:
     for i, row in enumerate(table.rows, start=header_row + 1):
         for j, column in enumerate(table.columns):
             value = row.get(column.key)
-            if column.is_number and value is not None:
+            if column.is_number and isinstance(value, int | float):
                 decimals = _DECIMALS[column.kind]
                 sheet.write_number(i, j, round(float(value), decimals), formats[column.kind])
             else:

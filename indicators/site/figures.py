@@ -100,8 +100,14 @@ def trend_figure(
             fill="toself", fillcolor=BAND, line={"width": 0}, mode="lines",
             name="Usikkerhed på fremskrivningen", hoverinfo="skip",
         ))
+    threshold_x, threshold_y = years, list(thresholds)
+    if projection and projection.get("years") and threshold_y and threshold_y[-1] is not None:
+        # The threshold in force now, carried on over the projected years.
+        extra = [y for y in projection["years"] if y > years[-1]]
+        threshold_x = years + extra
+        threshold_y = threshold_y + [threshold_y[-1]] * len(extra)
     traces.append(go.Scatter(
-        x=years, y=list(thresholds), mode="lines", name=threshold_name,
+        x=threshold_x, y=threshold_y, mode="lines", name=threshold_name,
         line={"color": THRESHOLD, "width": 2, "dash": "dash", "shape": "hv"},
         hovertemplate="Grænse %{x}: %{y:.1f} %<extra></extra>",
     ))
@@ -130,8 +136,8 @@ def trend_figure(
     fig = go.Figure(traces)
     fig.update_layout(**base_layout(
         title, shapes=shapes, annotations=notes, height=380,
-        xaxis=_axis(title={"text": "Listeår (1. december)"}, tickformat="d", dtick=1
-                    if len(set(all_years)) <= 12 else 2),
+        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+        xaxis=_axis(tickformat="d", dtick=1 if len(set(all_years)) <= 12 else 2),
         yaxis=_axis(title={"text": "Procent"}, ticksuffix=" %", rangemode="tozero"),
     ))
     return fig
@@ -170,7 +176,7 @@ def survey_area_figure(
     ])
     fig.update_layout(**base_layout(
         title, height=340, scattermode="group",
-        xaxis=_axis(title={"text": "Undersøgelse"}, type="category"),
+        xaxis=_axis(type="category"),
         yaxis=_axis(title={"text": "Andel utrygge om aftenen"}, ticksuffix=" %",
                     rangemode="tozero"),
     ))
@@ -224,8 +230,9 @@ def survey_wave_figure(
     fig.update_layout(**base_layout(
         title, shapes=shapes, annotations=notes, height=max(300, 150 + 34 * len(names)),
         margin={"l": 210, "r": 24, "t": 64, "b": 56},
-        xaxis=_axis(title={"text": "Andel utrygge om aftenen (95 %-interval)"},
-                    ticksuffix=" %", rangemode="tozero"),
+        # No x-axis title: the page's heading names the measure, and a title there
+        # collides with the legend below the plot.
+        xaxis=_axis(ticksuffix=" %", rangemode="tozero"),
         yaxis=_axis(type="category", categoryorder="array", categoryarray=labels,
                     automargin=True),
     ))
@@ -293,6 +300,7 @@ def map_figure(
     area_ids: Sequence[str],
     z: Sequence[float | None],
     labels: Sequence[str],
+    hovers: Sequence[str],
     label_lon: Sequence[float],
     label_lat: Sequence[float],
     colorscale,
@@ -310,12 +318,12 @@ def map_figure(
             geojson=geojson, featureidkey="properties.area_id", locations=list(area_ids),
             z=list(z), colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=colorbar,
             marker={"line": {"color": "#333333", "width": 1.2}},
-            customdata=list(labels), hovertemplate="%{customdata}<extra></extra>",
+            customdata=list(hovers), hovertemplate="%{customdata}<extra></extra>",
             name="Områder",
         ),
         go.Scattergeo(
             lon=list(label_lon), lat=list(label_lat), text=list(labels), mode="text",
-            textfont={"size": 12, "color": INK, "family": FONT}, hoverinfo="skip",
+            textfont={"size": 11, "color": INK, "family": FONT}, hoverinfo="skip",
             name="Navne", showlegend=False,
         ),
     ])

@@ -13,6 +13,7 @@ out, never that it shows a guess.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,6 @@ from indicators.site.vocabulary import (
     REGIME_CRITERIA,
     REGIME_REQUIRED,
     REGIME_STATUSES,
-    indicator_label,
     regime_in_force,
     status_label,
     threshold_words,
@@ -145,15 +145,21 @@ class AreaState:
     def criteria_total(self) -> int:
         return len(REGIME_CRITERIA.get(self.regime or "", ()))
 
+    @property
+    def counted(self) -> list[Criterion]:
+        """The criteria the regime counts (K5 decides parallelsamfund from 2018 but is
+        not one of the four)."""
+        return [c for c in self.criteria if c.indicator_id in REGIME_CRITERIA[self.regime]]
+
     def criteria_summary(self) -> str:
-        """"2 af 4: K1, K4 · K2 ukendt" """
-        met = [c.code for c in self.criteria if c.meets is True]
-        unknown = [c.code for c in self.criteria if c.meets is None]
-        text = f"{self.criteria_met} af {self.criteria_total}"
+        """"2 af 4 kriterier (K1, K4); K2 ukendt" """
+        met = [c.code for c in self.counted if c.meets is True]
+        unknown = [c.code for c in self.counted if c.meets is None]
+        text = f"{self.criteria_met} af {self.criteria_total} kriterier"
         if met:
-            text += ": " + ", ".join(met)
+            text += " (" + ", ".join(met) + ")"
         if unknown:
-            text += " · ukendt: " + ", ".join(unknown)
+            text += "; " + ", ".join(unknown) + " ukendt"
         return text
 
 
@@ -362,7 +368,7 @@ class SiteData:
     def reasons(self, state: AreaState) -> list[str]:
         """Why an area has its colour: met criteria, near misses, unknowns, warnings."""
         out: list[str] = []
-        counted = [c for c in state.criteria if c.indicator_id in REGIME_CRITERIA[state.regime]]
+        counted = state.counted
         met = [c for c in counted if c.meets is True]
         if met:
             out.append("Opfylder " + "; ".join(c.describe() for c in met) + ".")
@@ -371,15 +377,10 @@ class SiteData:
             if k5 is not None and k5.meets and any(state.statuses.get(s) for s in
                                                    ("udsat", "parallelsamfund")):
                 out.append(f"Parallelsamfund-kriteriet: {k5.describe()}.")
-        near = sorted(
-            (c for c in counted if c.meets is False and c.margin is not None
-             and -c.margin <= self.options.near_threshold_pp),
-            key=lambda c: -c.margin,
-        )
+        near = sorted((c for c in counted if self.is_near(c)), key=lambda c: -c.margin)
         for c in near:
             out.append(f"Tæt på {c.code}: {danish.percent(c.value)}, "
-                       f"{danish.number(-c.margin)} pct.point fra grænsen "
-                       f"({c.threshold_text()}).")
+                       f"{distance_words(-c.margin)} fra grænsen ({c.threshold_text()}).")
         unknown = [c for c in counted if c.meets is None]
         if unknown:
             out.append("Ukendt: " + "; ".join(c.describe() for c in unknown) + ".")
@@ -392,6 +393,14 @@ class SiteData:
             reasons = state.watch_reasons or ["en indikator bevæger sig mod grænsen"]
             out.append("Tidligt varsel: " + "; ".join(reasons) + ".")
         return out
+
+    def is_near(self, c: Criterion) -> bool:
+        """Not met, but close enough that a few residents moving could change it."""
+        if c.meets is not False or c.margin is None or c.threshold is None:
+            return False
+        limit = min(self.options.near_threshold_pp,
+                    self.options.near_threshold_relative * abs(c.threshold))
+        return -c.margin <= limit
 
     def category_counts(self) -> dict[str, int]:
         counts = dict.fromkeys(CATEGORIES, 0)
@@ -466,6 +475,7 @@ class SiteData:
         waves: dict[str, dict] = {}
         for r in self.survey_rows():
             waves.setdefault(str(r["wave_id"]), {"wave_id": str(r["wave_id"]),
+                                                 "slug": wave_slug(str(r["wave_id"])),
                                                  "year": _as_int(r.get("year")), "title": None})
         for r in self._waves_info:
             w = waves.get(str(r.get("wave_id")))
@@ -504,9 +514,20 @@ class SiteData:
     # --- provenance ----------------------------------------------------------
 
     def data_years_used(self, area_id: str | None = None) -> list[str]:
-        years = {str(r.get("data_years")) for k, r in self._values.items()
-                 if r.get("data_years") and (area_id is None or k[0] == area_id)}
-        return sorted(years)
+        """Data years behind the current list, per criterion, and the span of the series."""
+        out = []
+        if area_id is not None:
+            state = self.state(area_id)
+            for c in state.criteria if state else []:
+                if c.data_years:
+                    out.append(f"{c.code} på listen {state.year}: {c.data_years}")
+        years = set()
+        for k, r in self._values.items():
+            if r.get("data_years") and (area_id is None or k[0] == area_id):
+                years.update(int(p) for p in re.findall(r"\d{4}", str(r["data_years"])))
+        if years:
+            out.append(f"tidsserierne: dataår {min(years)}–{max(years)}")
+        return out
 
 
 def categorize(regime: str, statuses: dict[str, bool | None], criteria_met: int,
@@ -543,5 +564,14 @@ def categorize(regime: str, statuses: dict[str, bool | None], criteria_met: int,
     return "groen", "Ikke på listen"
 
 
-def describe_indicator(indicator_id: str) -> str:
-    return indicator_label(indicator_id)
+def distance_words(points: float) -> str:
+    """"3,6 pct.point"; a distance that rounds to 0,0 is said to be under 0,1."""
+    if abs(points) < 0.05:
+        return "under 0,1 pct.point"
+    return f"{danish.number(abs(points))} pct.point"
+
+
+def wave_slug(wave_id: str) -> str:
+    """A file name for the wave's page (wave ids are free text in wave.json)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", wave_id.lower()).strip("-")
+    return slug or "boelge"

@@ -69,7 +69,7 @@ def raw_rows(variant: str) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def waves(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("fixture")
-    return {v: read_wave(prepare_wave(tmp_path, v), f"survey/{v}", MEMBERSHIP)
+    return {v: read_wave(prepare_wave(tmp_path, v), "survey/ex2", MEMBERSHIP)
             for v in VARIANTS}
 
 

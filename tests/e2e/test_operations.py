@@ -1,0 +1,123 @@
+"""Refresh and readers through the real parts: processes, files, locks, failures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import duckdb
+import pytest
+
+from tests.e2e.conftest import CLI, digest_tree, run_cli
+
+pytestmark = pytest.mark.e2e
+
+READER = textwrap.dedent(
+    """
+    import sys, time, duckdb
+    conn = duckdb.connect(sys.argv[1], read_only=True)
+    seen, queries, errors = set(), 0, 0
+    deadline = time.monotonic() + float(sys.argv[2])
+    while time.monotonic() < deadline:
+        try:
+            seen.add(conn.execute("SELECT refresh_id FROM mart.refresh").fetchone()[0])
+            conn.execute("SELECT count(*), sum(residents) FROM mart.area_year").fetchone()
+            queries += 1
+        except Exception as exc:
+            errors += 1
+            print("ERROR", exc, file=sys.stderr)
+        time.sleep(0.02)
+    print(queries, errors, ",".join(sorted(seen)))
+    """
+)
+
+
+def refresh_id(serving) -> str:
+    conn = duckdb.connect(str(serving), read_only=True)
+    try:
+        return conn.execute("SELECT refresh_id FROM mart.refresh").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def published(tmp_path, sample_copy):
+    home = tmp_path / "home"
+    first = run_cli("refresh", "--home", str(home), "--data", str(sample_copy))
+    assert first.returncode == 0, first.stderr[-3000:]
+    return home, sample_copy
+
+
+def test_reader_keeps_its_snapshot_while_a_refresh_publishes(published):
+    home, data = published
+    serving = home / "serving" / "boligmonitor.duckdb"
+    old_id = refresh_id(serving)
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(serving), "40"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1)
+    refresh = run_cli("refresh", "--home", str(home), "--data", str(data))
+    out, err = reader.communicate(timeout=120)
+    assert refresh.returncode == 0, refresh.stderr[-3000:]
+    queries, errors, seen = out.split()
+    assert int(errors) == 0, err
+    assert int(queries) > 50
+    assert seen == old_id  # the open connection kept its snapshot
+    new_id = refresh_id(serving)  # a new connection sees the new refresh
+    assert new_id != old_id
+
+
+@pytest.mark.parametrize("asset", ["publish/site", "publish/serving"])
+def test_failure_late_in_the_run_leaves_the_publication_byte_identical(published, asset):
+    home, data = published
+    serving = home / "serving" / "boligmonitor.duckdb"
+    before = serving.read_bytes()
+    site_before = digest_tree(home / "site")
+    link_before = (home / "site").resolve()
+    failed = run_cli("refresh", "--home", str(home), "--data", str(data), "--fail-at", asset)
+    assert failed.returncode != 0
+    assert f"failure injected at {asset}" in failed.stderr
+    assert serving.read_bytes() == before
+    assert (home / "site").resolve() == link_before
+    assert digest_tree(home / "site") == site_before
+    # The next good refresh reports the failed night.
+    again = run_cli("refresh", "--home", str(home), "--data", str(data))
+    assert again.returncode == 0, again.stderr[-3000:]
+    conn = duckdb.connect(str(serving), read_only=True)
+    (failed_runs,), = conn.execute(
+        "SELECT failed_runs_since_last_publish FROM mart.refresh").fetchall()
+    conn.close()
+    assert len(failed_runs) == 1
+
+
+def test_second_refresh_waits_or_gives_up_clearly(published):
+    home, data = published
+    first = subprocess.Popen([str(CLI), "refresh", "--home", str(home), "--data", str(data)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = home / "refresh.lock"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "pid" not in lock.read_text():
+        time.sleep(0.1)
+    while time.monotonic() < deadline and f"pid {first.pid}" not in lock.read_text():
+        time.sleep(0.1)
+    second = run_cli("refresh", "--home", str(home), "--data", str(data), "--wait", "1")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err[-3000:]
+    assert second.returncode != 0
+    assert "another refresh is running" in second.stderr
+    assert "gave up after 1 s" in second.stderr
+    # Neither corrupted the publication: it opens and names the first refresh.
+    assert refresh_id(home / "serving" / "boligmonitor.duckdb")
+
+
+def test_rollback_republishes_the_previous_publication(published):
+    home, data = published
+    serving = home / "serving" / "boligmonitor.duckdb"
+    first_id = refresh_id(serving)
+    assert run_cli("refresh", "--home", str(home), "--data", str(data)).returncode == 0
+    assert refresh_id(serving) != first_id
+    result = run_cli("rollback", "--home", str(home))
+    assert result.returncode == 0, result.stderr
+    assert refresh_id(serving) == first_id
+    assert (home / "site").resolve().parent.name == first_id

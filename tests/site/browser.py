@@ -1,0 +1,159 @@
+"""Debian's headless Chromium, driven through Selenium and chromedriver.
+
+No browser is ever downloaded: the binary and the driver are Debian's
+`chromium` and `chromium-driver` packages (installed by .ci/run). The
+network is blocked through the DevTools protocol, and every request the
+page makes is read back from the performance log, so a test can fail on
+any request that leaves the machine as well as on any console error.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=da-DK",
+    # Let file:// pages read their sibling files (plotly.min.js) like any other page.
+    "--allow-file-access-from-files",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+class BrowserMissing(RuntimeError):
+    pass
+
+
+def require_chromium() -> None:
+    """Fail (never skip) when Debian's Chromium or its driver is absent."""
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()
+               and shutil.which(Path(p).name) is None]
+    if missing:
+        raise BrowserMissing(
+            f"{', '.join(missing)} not found: install Debian's chromium and chromium-driver "
+            "(apt-get install -y chromium chromium-driver); .ci/run does this")
+
+
+@dataclass
+class PageReport:
+    url: str
+    console: list[dict] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def console_errors(self) -> list[str]:
+        return [e["message"] for e in self.console if e.get("level") == "SEVERE"]
+
+    def offsite_requests(self) -> list[str]:
+        """Requests to anything but this machine (file:, data:, blob: and 127.0.0.1)."""
+        out = []
+        for url in self.requests:
+            parsed = urlparse(url)
+            if parsed.scheme in ("file", "data", "blob", "about", "chrome", "devtools"):
+                continue
+            if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname in LOCAL_HOSTS:
+                continue
+            out.append(url)
+        return out
+
+
+class Browser:
+    def __init__(self, block_network: bool = True):
+        require_chromium()
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in FLAGS:
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+        self.driver.set_page_load_timeout(60)
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        if block_network:
+            # Anything over http(s) is refused; served pages are tested with
+            # block_network=False and their requests checked to be local.
+            self.driver.execute_cdp_cmd("Network.setBlockedURLs",
+                                        {"urls": ["http://*", "https://*", "ws://*", "wss://*"]})
+
+    def close(self) -> None:
+        self.driver.quit()
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _drain_logs(self) -> tuple[list[dict], list[str]]:
+        console = self.driver.get_log("browser")
+        requests = []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                requests.append(message["params"]["request"]["url"])
+        return console, requests
+
+    def open(self, url: str, wait_s: float = 30) -> PageReport:
+        """Load a page and wait until site.js has drawn it (body[data-ready])."""
+        self._drain_logs()
+        self.driver.get(url)
+        deadline = time.monotonic() + wait_s
+        script = ("return document.readyState === 'complete' && "
+                  "(document.body.getAttribute('data-ready') === 'true' || "
+                  "!document.querySelector('script[src$=\"site.js\"]'));")
+        while time.monotonic() < deadline:
+            if self.driver.execute_script(script):
+                break
+            time.sleep(0.1)
+        # Plotly draws synchronously in newPlot; a short settle lets late errors surface.
+        time.sleep(0.3)
+        console, requests = self._drain_logs()
+        return PageReport(url=url, console=console, requests=requests)
+
+    def run(self, script: str, *args):
+        return self.driver.execute_script(script, *args)
+
+    def screenshot(self, path: Path, full_page: bool = True) -> Path:
+        """A PNG of the whole page, not just the window."""
+        params: dict = {"format": "png", "captureBeyondViewport": full_page}
+        if full_page:
+            metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+            size = metrics.get("cssContentSize") or metrics["contentSize"]
+            params["clip"] = {"x": 0, "y": 0, "width": size["width"],
+                              "height": min(size["height"], 16000), "scale": 1}
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", params)
+        path.write_bytes(base64.b64decode(shot["data"]))
+        return path
+
+    def print_pdf(self, path: Path) -> Path:
+        pdf = self.driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True,
+                                                              "preferCSSPageSize": True})
+        path.write_bytes(base64.b64decode(pdf["data"]))
+        return path
+
+
+# Read what a drawn page holds: per chart, whether Plotly made its SVG and
+# how many data points it draws.
+CHART_STATE_JS = """
+const out = [];
+for (const el of document.querySelectorAll('.plot[data-figure]')) {
+  const svg = el.querySelector('svg.main-svg');
+  const points = el.querySelectorAll(
+    'g.trace path.point, g.trace.bars path, path.choroplethlocation, g.scatterlayer path.js-line, '
+    + 'g.textpoint text, g.trace text');
+  out.push({id: el.id, svg: !!svg, points: points.length,
+            traces: (el.data || []).length,
+            title: (el.querySelector('.gtitle') || {}).textContent || ''});
+}
+return out;
+"""

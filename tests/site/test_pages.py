@@ -1,0 +1,241 @@
+import csv
+import datetime as dt
+import re
+
+import fastexcel
+import polars as pl
+import pytest
+
+from indicators.site.build import build_site
+from indicators.site.options import SiteOptions
+from tests.site.conftest import synthetic_frames, synthetic_geojson, synthetic_refresh
+from tests.site.site_checks import broken_links, html_pages, oversized, page_refs
+
+
+def test_site_has_every_page_kind(synthetic_site):
+    site, pages = synthetic_site
+    names = {p.relative_to(site).as_posix() for p in pages}
+    assert {"index.html", "metode.html", "tryghed.html", "tryghed/2010.html",
+            "tryghed/2012.html", "omraade/vangdalen.html", "omraade/aabyhoej.html"} <= names
+    assert len([n for n in names if n.startswith("omraade/")]) == 8
+    assert set(html_pages(site)) == set(pages)
+
+
+def test_one_shared_plotly_and_every_page_small(synthetic_site):
+    site, pages = synthetic_site
+    assert [p.name for p in site.rglob("plotly*.js")] == ["plotly.min.js"]
+    assert oversized(site) == []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        # plotly.js is never inlined; each page loads the shared copy by a relative path.
+        assert "Plotly.register" not in text and len(text) < 500_000
+        if '<div class="plot"' in text:
+            root = "../" if "/" in page.relative_to(site).as_posix() else ""
+            assert f'src="{root}plotly.min.js"' in text
+
+
+def test_links_resolve_and_nothing_points_off_the_machine(synthetic_site):
+    site, _ = synthetic_site
+    assert broken_links(site) == []
+
+
+def test_no_web_fonts_cdn_or_tiles(synthetic_site):
+    site, pages = synthetic_site
+    css = (site / "static" / "site.css").read_text(encoding="utf-8")
+    assert "@import" not in css and "url(" not in css and "@font-face" not in css
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "cdn.plot.ly" not in text and "mapbox" not in text.lower()
+        assert "tile" not in text.lower()
+
+
+def test_geo_stub_is_defined_before_plotly_loads(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert text.index("window.PlotlyGeoAssets") < text.index('src="plotly.min.js"')
+    assert '"world_110m"' in text
+
+
+def test_overview_shows_status_colour_words_and_reasons(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert "listen 1. december 2024" in text and "2021-reglerne" in text
+    # Each colour badge carries an icon and a word.
+    for word, key in (("Rød", "roed"), ("Orange", "orange"), ("Gul", "gul"),
+                      ("Grøn", "groen")):
+        assert re.search(rf'badge-{key}"><svg[^>]*><use href="#icon-{key}"></use></svg>{word}',
+                         text)
+    attention = text[text.index("Her bør der handles"):text.index("Alle områder")]
+    assert attention.index("Gl. Jennumparken") < attention.index("Energivej-området")
+    assert "Opfylder K1 45,2\u00a0%" in attention
+    assert "Tidligt varsel: K2 ventes over grænsen omkring 2025" in attention
+    assert "985 beboere" in attention
+    assert "Ændring siden 2023" in text
+    assert "Offentliggjort liste" in text
+
+
+def test_overview_uses_decimal_comma_everywhere(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "index.html").read_text(encoding="utf-8")
+    visible = re.sub(r"<script.*?</script>", "", text, flags=re.S)
+    visible = re.sub(r"<[^>]+>", " ", visible)
+    assert not re.search(r"\d\.\d\s?%", visible), "a decimal point before a percent sign"
+    assert "1.270" in visible  # thousands separator
+
+
+def test_overview_rows_in_danish_order_with_municipality_filter(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "index.html").read_text(encoding="utf-8")
+    table = text[text.index('id="status-table"'):]
+    order = [m for m in re.findall(r'<th scope="row"><a href="omraade/([a-z_]+)\.html"', table)]
+    assert order[-3:] == ["aeblehaven", "oestergaard", "aabyhoej"]
+    assert 'id="municipality-filter"' in text
+    assert "Randers Kommune" in text and "Aarhus Kommune" in text
+
+
+def test_every_chart_has_title_summary_and_table(synthetic_site):
+    site, pages = synthetic_site
+    charts = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for match in re.finditer(r'<div class="plot" id="([^"]+)"', text):
+            charts += 1
+            chart_id = match.group(1)
+            block = text[text.rindex("<figure", 0, match.start()):]
+            assert f'<h3 class="chart-title" id="{chart_id}-title">' in block[:400]
+            caption = re.search(r'<figcaption class="summary">(.*?)</figcaption>', block, re.S)
+            assert caption and len(caption.group(1).strip()) > 20
+            after = block[block.index("</figure>"):]
+            assert after.lstrip().startswith('</figure>\n<details class="chart-table"') or \
+                '<details class="chart-table"' in after[:200]
+            assert "<table" in after[:3000]
+    assert charts >= 8 * 6
+
+
+def test_area_page_has_thresholds_projection_survey_and_provenance(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "omraade" / "gl_jennumparken.html").read_text(encoding="utf-8")
+    for chart in ("trend-k1", "trend-k2", "trend-k3", "trend-k4", "trend-k5", "survey"):
+        assert f'id="{chart}"' in text
+    assert "Nye regler 2013" in text and "Fremskrevet tendens" in text
+    assert "Hele undersøgelsen" in text
+    assert "Hvor kommer tallene fra?" in text
+    assert "kaas/kaas_2024-05-01.csv" in text and "abababababab" in text
+    assert "abababababababab" not in text  # only the prefix
+    assert "K1 på listen 2024: 2022-2023" in text
+    assert "test-refresh-0001" in text and "27. november" in text or "kl." in text
+    assert "Randers Kommunes almene boliger" in text
+
+
+def test_area_table_marks_suppressed_and_unknown(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "omraade" / "energivej.html").read_text(encoding="utf-8")
+    assert "Diskretioneret" in text
+    assert '<span class="unknown">ukendt</span>' in text
+
+
+def test_survey_page_flags_vangdalen_but_not_the_wide_interval(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "tryghed" / "2010.html").read_text(encoding="utf-8")
+    flagged = re.findall(r'<li class="flagged" data-area-id="([a-z_]+)"', text)
+    assert flagged == ["vangdalen"]
+    assert "36,0\u00a0%" in text
+    wide = text[text.index('class="wide-note"'):]
+    assert 'data-area-id="hermann_stillingsvej"' in wide[:600]
+    assert "Skjult: for få svar" in text
+    assert "I hele undersøgelsen var 17," in text or "17,0" in text
+    # 2012: nobody stands out.
+    text2012 = (site / "tryghed" / "2012.html").read_text(encoding="utf-8")
+    assert 'class="flagged"' not in text2012
+
+
+def test_every_table_downloads_as_danish_csv_and_xlsx(synthetic_site):
+    site, pages = synthetic_site
+    count = 0
+    for page in pages:
+        refs, _ = page_refs(page)
+        csvs = [v for tag, attr, v in refs if v.endswith(".csv")]
+        xlsxs = [v for tag, attr, v in refs if v.endswith(".xlsx")]
+        assert len(csvs) == len(xlsxs)
+        assert page.read_text(encoding="utf-8").count("<table") <= len(csvs) + 1
+        for href in csvs:
+            path = page.parent / href
+            assert path.parent == page.parent  # next to the page
+            raw = path.read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf")
+            rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+            assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows)
+            count += 1
+        for href in xlsxs:
+            reader = fastexcel.read_excel(str(page.parent / href))
+            assert reader.sheet_names == ["Tabel"]
+    assert count > 50
+
+
+def test_csv_numbers_use_decimal_comma_without_thousands(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "index_rangering_k1.csv").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("Nr.;Område;Værdi;Grænse")
+    assert "Hermann Stillingsvej-området;46,0;40,0;" in text
+    status = (site / "index_status.csv").read_text(encoding="utf-8-sig")
+    assert ";1270;" in status and "1.270" not in status
+    xlsx = fastexcel.read_excel(str(site / "index_rangering_k1.xlsx")).load_sheet(
+        0, header_row=2).to_polars()
+    assert xlsx["Værdi"].dtype == pl.Float64 and xlsx["Værdi"][0] == 46.0
+
+
+def test_every_page_states_its_refresh_time_and_stale_limit(synthetic_site):
+    site, pages = synthetic_site
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert re.search(r'data-refreshed="\d{4}-\d\d-\d\dT[^"]+\+00:00"', text)
+        assert 'data-stale-hours="36' in text
+        assert 'id="stale-warning"' in text and "Data opdateret" in text
+        assert '<html lang="da">' in text
+
+
+def test_method_page_covers_criteria_warning_suppression_and_lag(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "metode.html").read_text(encoding="utf-8")
+    for heading in ("Kriterier og regelsæt", "Tidligt varsel", "Skjulte og ukendte tal",
+                    "Dataforsinkelse", "Tryghedsundersøgelser", "Farverne"):
+        assert heading in text
+    assert "36 timer" in text and "to år forsinket" in text
+
+
+def test_build_refuses_a_folder_in_use(tmp_path):
+    (tmp_path / "old.html").write_text("x")
+    with pytest.raises(ValueError, match="not empty"):
+        build_site(synthetic_frames(), synthetic_refresh(), tmp_path)
+
+
+def test_build_names_a_missing_table_or_column(tmp_path):
+    frames = synthetic_frames()
+    del frames["area_status"]
+    with pytest.raises(ValueError, match="area_status"):
+        build_site(frames, synthetic_refresh(), tmp_path / "a")
+    frames = synthetic_frames()
+    frames["areas"] = frames["areas"].drop("region_code")
+    with pytest.raises(ValueError, match="region_code"):
+        build_site(frames, synthetic_refresh(), tmp_path / "b")
+
+
+def test_site_without_optional_tables_or_map(tmp_path):
+    out = tmp_path / "site"
+    pages = build_site(synthetic_frames(optional=False), synthetic_refresh(), out,
+                       geojson=None, options=SiteOptions(stale_after_hours=12))
+    text = (out / "index.html").read_text(encoding="utf-8")
+    assert 'id="map"' not in text
+    assert "Ikke beregnet" in text and "ikke beregnet i denne opdatering" in text
+    assert "Offentliggjort liste" not in text
+    assert 'data-stale-hours="12' in text
+    assert broken_links(out) == [] and len(pages) == 13
+
+
+def test_failed_runs_are_announced(tmp_path):
+    refresh = synthetic_refresh(dt.datetime(2026, 1, 2, tzinfo=dt.UTC))
+    refresh["failed_runs_since_last_publish"] = ["run-1 2026-01-03", "run-2 2026-01-04"]
+    build_site(synthetic_frames(), refresh, tmp_path / "s", geojson=synthetic_geojson())
+    text = (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+    assert "2 opdateringer er fejlet" in text
