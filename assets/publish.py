@@ -4,13 +4,17 @@
 import dagster as dg
 
 from indicators import tables
+from indicators.catalogue import catalogue_version
+from indicators.inputs.geo import read_geojson
 from indicators.site.build import build_site
 from pipelines.failures import failures_since_last_publication, record_publication
 from pipelines.incoming import settle_incoming
 from pipelines.publication import build_serving_file, now, prune_publications, swap_in
+from pipelines.raw_store import received_copies
 from pipelines.resources import Warehouse, Workspace
 from pipelines.warehouse import read_table
 
+GEOJSON = "areas/areas.geojson"
 MARTS = [dg.AssetKey(["mart", t.name]) for t in tables.PUBLISHED if t.name != "refresh"]
 
 
@@ -25,7 +29,7 @@ def _refresh_record(context: dg.AssetExecutionContext, workspace: Workspace, con
         "started_at": now() if started is None else _utc(started),
         "finished_at": now(),
         "data_dir": str(workspace.paths.data),
-        "catalogue_version": _catalogue_version(),
+        "catalogue_version": catalogue_version(),
         "files": [{"name": n, "sha256": s, "size_bytes": b} for n, s, b in files],
         "failed_runs_since_last_publish": failures_since_last_publication(conn),
     }
@@ -35,14 +39,6 @@ def _utc(timestamp: float):
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(timestamp, tz=UTC)
-
-
-def _catalogue_version() -> str:
-    try:
-        from indicators.catalogue import load_catalogue
-    except ImportError:  # the indicator catalogue arrives with the indicators issue
-        return "none"
-    return load_catalogue().version
 
 
 @dg.asset(key=["publish", "site"], group_name="publish", kinds={"html", "plotly"},
@@ -58,9 +54,12 @@ def publish_site(
     with warehouse.connect() as conn:
         frames = {t.name: read_table(conn, t.qualified) for t in tables.PUBLISHED
                   if t.name != "refresh"}
+        frames["survey_waves"] = read_table(conn, "staging.survey_waves")
         refresh = _refresh_record(context, workspace, conn)
+        outlines = received_copies(conn, "areas").get(GEOJSON)
+    geojson = read_geojson(outlines, GEOJSON) if outlines else None
     workspace.injected_failure("publish/site")
-    pages = build_site(frames, refresh, version)
+    pages = build_site(frames, refresh, version, geojson=geojson)
     size = sum(p.stat().st_size for p in version.rglob("*") if p.is_file())
     return dg.MaterializeResult(
         metadata={"site_version": str(version), "pages": len(pages), "size_bytes": size}

@@ -181,8 +181,74 @@ AREA_STATUS = Table(
     key=["area_id", "year", "regime"],
 )
 
+EARLY_WARNING = Table(
+    name="early_warning",
+    description=(
+        "Early warning per area, list year and criterion of the regime in force (and, from "
+        "2021, at the forebyggelse level too): the distance to the threshold, the trend over "
+        "the recent lists and the projected first list year the threshold is crossed, with "
+        "a band from the trend's uncertainty. Method: docs/method.md."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "List year.", nullable=False),
+        _c("regime", "VARCHAR", "Regime in force in the list year.", nullable=False,
+           allowed=REGIMES),
+        _c("indicator_id", "VARCHAR", "Criterion.", nullable=False),
+        _c("level", "VARCHAR", "Threshold level: main (the list) or forebyggelse.",
+           nullable=False, allowed=["main", "forebyggelse"]),
+        _c("comparison", "VARCHAR", "The inequality as printed in the law (>, >=, <)."),
+        _c("value", "DOUBLE", "Indicator value, percent."),
+        _c("threshold", "DOUBLE", "Threshold, percent."),
+        _c("meets_threshold", "BOOLEAN", "Criterion met at this level; NULL when unknown."),
+        _c("distance_pp", "DOUBLE",
+           "Distance to the threshold in percentage points; positive = on the met side."),
+        _c("trend_pp_per_year", "DOUBLE", "Change of the value per list year (OLS slope)."),
+        _c("distance_trend_pp_per_year", "DOUBLE",
+           "Change of the distance per list year (positive = moving towards met)."),
+        _c("slope_se", "DOUBLE", "Standard error of the slope."),
+        _c("trend_points", "INTEGER", "List years behind the trend.", minimum=0),
+        _c("projected_year", "INTEGER", "First list year the trend crosses the threshold."),
+        _c("projected_year_low", "INTEGER", "Earliest crossing within the band."),
+        _c("projected_year_high", "INTEGER", "Latest crossing within the band."),
+        _c("watch", "BOOLEAN", "The area is on watch in this list year (any reason).",
+           nullable=False),
+        _c("watch_reason", "VARCHAR", "Why the area is on watch, in Danish."),
+    ],
+    key=["area_id", "year", "indicator_id", "level"],
+)
+
+STATUS_CHANGES = Table(
+    name="status_changes",
+    description="Per list year, the areas that gained or lost each status under the regime "
+    "in force (only decided changes, TRUE to FALSE or FALSE to TRUE).",
+    columns=[
+        _c("list_year", "INTEGER", "List year of the change.", nullable=False),
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("status", "VARCHAR", "The status.", nullable=False),
+        _c("change", "VARCHAR", "gained or lost.", nullable=False, allowed=["gained", "lost"]),
+        _c("regime", "VARCHAR", "Regime in force.", nullable=False, allowed=REGIMES),
+    ],
+    key=["list_year", "area_id", "status"],
+)
+
+OFFICIAL_COMPARISON = Table(
+    name="official_comparison",
+    description="The published list status (reference/official_status.csv) beside the "
+    "product's own, per area, list year and status; empty when no official file is given.",
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "List year.", nullable=False),
+        _c("status", "VARCHAR", "The status.", nullable=False),
+        _c("official", "BOOLEAN", "On the published list.", nullable=False),
+        _c("ours", "BOOLEAN", "The product's status (NULL = unknown)."),
+        _c("agrees", "BOOLEAN", "official = ours; NULL when ours is unknown."),
+    ],
+    key=["area_id", "year", "status"],
+)
+
 PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, SURVEY_RESULTS, INDICATOR_VALUES,
-                          AREA_STATUS]
+                          AREA_STATUS, EARLY_WARNING, STATUS_CHANGES, OFFICIAL_COMPARISON]
 
 
 def by_name(name: str) -> Table:

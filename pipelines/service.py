@@ -31,7 +31,7 @@ def service_commands(paths: Paths, port: int, site_port: int) -> dict[str, list[
                       *location],
         "daemon": [str(bin_dir / "dagster-daemon"), "run", *location],
         "site": [sys.executable, "-m", "pipelines.site_server", str(paths.site),
-                 "--port", str(site_port)],
+                 "--port", str(site_port), "--wait"],
     }
 
 

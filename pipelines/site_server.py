@@ -105,3 +105,29 @@ class BackgroundServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m pipelines.site_server FOLDER [--port N]` (used by `boligmonitor serve`)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("folder")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--wait", action="store_true",
+                        help="Wait for the first publication instead of failing without one.")
+    args = parser.parse_args(argv)
+    if args.wait:
+        import time
+
+        index = Path(args.folder) / "index.html"
+        if not index.is_file():
+            print(f"Waiting for a published site at {args.folder} ...", flush=True)
+        while not index.is_file():
+            time.sleep(2)
+    serve_site(args.folder, host=args.host, port=args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -313,6 +313,8 @@ def map_figure(
     `fitbounds="locations"` zooms to the areas and `visible=False` hides the
     world base map, so nothing beyond our own GeoJSON is drawn or fetched.
     """
+    spread = max(label_lon) - min(label_lon) if label_lon else 0.0
+    pad = max(0.12 * spread, 0.005)
     fig = go.Figure([
         go.Choropleth(
             geojson=geojson, featureidkey="properties.area_id", locations=list(area_ids),
@@ -325,6 +327,14 @@ def map_figure(
             lon=list(label_lon), lat=list(label_lat), text=list(labels), mode="text",
             textfont={"size": 11, "color": INK, "family": FONT}, hoverinfo="skip",
             name="Navne", showlegend=False,
+        ),
+        # Names are written centred on each area and the geo frame clips text, so two
+        # invisible points widen the fitted bounds and keep edge names readable.
+        go.Scattergeo(
+            lon=[min(label_lon) - pad, max(label_lon) + pad],
+            lat=[sum(label_lat) / len(label_lat)] * 2, mode="markers",
+            marker={"opacity": 0, "size": 1}, hoverinfo="skip", showlegend=False,
+            name="Margen",
         ),
     ])
     fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"})
