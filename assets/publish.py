@@ -9,9 +9,16 @@ from indicators.inputs.geo import read_geojson
 from indicators.site.build import build_site
 from pipelines.failures import failures_since_last_publication, record_publication
 from pipelines.incoming import settle_incoming
-from pipelines.publication import build_serving_file, now, prune_publications, swap_in
+from pipelines.publication import (
+    build_serving_file,
+    now,
+    prune_publications,
+    publications,
+    swap_in,
+)
 from pipelines.raw_store import received_copies
 from pipelines.resources import Warehouse, Workspace
+from pipelines.retention import prune_raw_copies, prune_run_records
 from pipelines.warehouse import read_table
 
 GEOJSON = "areas/areas.geojson"
@@ -84,7 +91,12 @@ def publish_serving(
     with warehouse.connect() as conn:
         record_publication(conn, context.run.run_id)
         moved = settle_incoming(conn, paths.data)
-    pruned = prune_publications(paths, workspace.keep_publications)
+    options = workspace.options
+    pruned = prune_publications(paths, options.keep_publications)
+    with warehouse.connect() as conn:
+        kept = [p.refresh_id for p in publications(paths)]
+        removed_copies = prune_raw_copies(conn, kept, options.keep_raw_days)
+        removed_runs = prune_run_records(context.instance, conn, options.keep_run_days)
     return dg.MaterializeResult(
         metadata={
             "serving_file": str(paths.serving_db),
@@ -92,6 +104,8 @@ def publish_serving(
             "refresh_id": context.run.run_id,
             "site": str(paths.site / "index.html"),
             "pruned_publications": len(pruned),
+            "pruned_raw_copies": removed_copies,
+            "pruned_run_records": removed_runs,
             "incoming_deliveries_moved_into_place": moved,
         }
     )

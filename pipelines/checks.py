@@ -72,5 +72,46 @@ def _check_for(table: tables.Table) -> dg.AssetChecksDefinition:
     return _check
 
 
+ROW_COUNT_TOLERANCE = 0.25
+
+
+def row_count_change(previous: int | None, current: int) -> tuple[bool, str]:
+    """Whether a table's size moved within tolerance since the previous refresh."""
+    if previous is None:
+        return True, f"{current} rows (no earlier refresh to compare with)"
+    if previous == 0:
+        return current == 0, f"{previous} -> {current} rows"
+    change = (current - previous) / previous
+    return abs(change) <= ROW_COUNT_TOLERANCE, f"{previous} -> {current} rows ({change:+.0%})"
+
+
+def _row_count_check_for(table: tables.Table) -> dg.AssetChecksDefinition:
+    key = dg.AssetKey([table.schema_name, table.name])
+
+    @dg.asset_check(
+        asset=key,
+        name="row_count_change",
+        blocking=False,
+        description=f"Warns when {table.qualified} grows or shrinks by more than "
+        f"{ROW_COUNT_TOLERANCE:.0%} since the previous refresh (a new delivery may explain "
+        "it; a lost one would too).",
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        records = context.instance.fetch_materializations(key, limit=2).records
+        counts = [
+            r.asset_materialization.metadata.get("dagster/row_count") for r in records
+            if r.asset_materialization is not None
+        ]
+        counts = [c.value for c in counts if c is not None]
+        current = counts[0] if counts else 0
+        previous = counts[1] if len(counts) > 1 else None
+        passed, text = row_count_change(previous, current)
+        return dg.AssetCheckResult(passed=passed, severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"row_count": text})
+
+    return _check
+
+
 def published_table_checks() -> list[dg.AssetChecksDefinition]:
-    return [_check_for(t) for t in tables.PUBLISHED if t.name != "refresh"]
+    published = [t for t in tables.PUBLISHED if t.name != "refresh"]
+    return [_check_for(t) for t in published] + [_row_count_check_for(t) for t in published]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.publication import _remove, live_refresh_id
+from pipelines.publication import live_refresh_id, remove_tree
 from pipelines.settings import SAMPLE_DATA, Paths
 
 
@@ -45,7 +45,7 @@ def forget_wave_files(paths: Paths, wave_id: str) -> list[str]:
                     ).fetchone()[0]
                     holder = Path(copy).parent
                     if not shared and holder.exists():
-                        _remove(holder)
+                        remove_tree(holder)
                         removed.append(str(holder))
                 conn.execute("DELETE FROM raw.file_history WHERE name LIKE ?", [prefix + "%"])
                 conn.execute("DELETE FROM raw.files WHERE name LIKE ?", [prefix + "%"])
@@ -69,6 +69,6 @@ def drop_other_publications(paths: Paths) -> list[Path]:
     if paths.publications.is_dir():
         for folder in paths.publications.iterdir():
             if folder.name != live:
-                _remove(folder)
+                remove_tree(folder)
                 dropped.append(folder)
     return dropped

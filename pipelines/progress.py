@@ -35,9 +35,9 @@ class _ProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed:
-                problems = evaluation.metadata.get("problems")
-                shown = problems.value if problems is not None else ""
-                print(f"  ✗ check {evaluation.asset_key.to_user_string()} "
+                shown = "; ".join(f"{k}: {v.value}" for k, v in evaluation.metadata.items())
+                mark = "✗" if evaluation.severity == dg.AssetCheckSeverity.ERROR else "!"
+                print(f"  {mark} check {evaluation.asset_key.to_user_string()} "
                       f"{evaluation.check_name}: {shown}", file=sys.stderr, flush=True)
 
 

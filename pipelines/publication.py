@@ -148,12 +148,12 @@ def prune_publications(paths: Paths, keep: int) -> list[Path]:
     if paths.publications.is_dir():
         for folder in paths.publications.iterdir():
             if folder.name not in keep_ids:
-                _remove(folder)
+                remove_tree(folder)
                 removed.append(folder)
     return removed
 
 
-def _remove(folder: Path) -> None:
+def remove_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
         if path.is_file():
             path.chmod(0o644)

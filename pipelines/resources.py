@@ -18,8 +18,6 @@ class Workspace(dg.ConfigurableResource):
 
     home: str
     data_dir: str
-    min_survey_answers: int = 10
-    keep_publications: int = 3
     # The scheduled deployment must read the production directory, never the
     # shipped sample; the CLI may demo on the sample.
     allow_sample: bool = True
@@ -32,10 +30,8 @@ class Workspace(dg.ConfigurableResource):
 
     @property
     def options(self) -> RefreshOptions:
-        return RefreshOptions(
-            min_survey_answers=self.min_survey_answers,
-            keep_publications=self.keep_publications,
-        )
+        """Read at run time, so a changed `<home>/boligmonitor.yaml` needs no restart."""
+        return RefreshOptions.load(self.paths.home)
 
     def injected_failure(self, asset: str) -> None:
         if self.fail_at == asset:
@@ -67,17 +63,8 @@ class Warehouse(dg.ConfigurableResource):
             yield conn
 
 
-def build_resources(
-    paths: Paths, options: RefreshOptions | None = None, fail_at: str = ""
-) -> dict:
-    options = options or RefreshOptions()
-    workspace = Workspace(
-        home=str(paths.home),
-        data_dir=str(paths.data),
-        fail_at=fail_at,
-        min_survey_answers=options.min_survey_answers,
-        keep_publications=options.keep_publications,
-    )
+def build_resources(paths: Paths, fail_at: str = "") -> dict:
+    workspace = Workspace(home=str(paths.home), data_dir=str(paths.data), fail_at=fail_at)
     return {"workspace": workspace, "warehouse": Warehouse(workspace=workspace)}
 
 

@@ -45,9 +45,11 @@ def first_error(result: dg.ExecuteInProcessResult) -> str | None:
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:
-                return (f"check {evaluation.asset_key.to_user_string()} failed: "
-                        f"{evaluation.metadata['problems'].value}")
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                details = evaluation.metadata.get("problems")
+                return (f"check {evaluation.asset_key.to_user_string()} "
+                        f"{evaluation.check_name} failed: "
+                        f"{details.value if details is not None else ''}")
     return None if result.success else "the run failed (see the Dagster run log)"
 
 
@@ -64,5 +66,6 @@ def run_refresh(
             run_config={"loggers": {"progress": {}}},
             raise_on_error=False,
         )
-        return RefreshOutcome(result.success, result.run_id, first_error(result))
+        error = None if result.success else first_error(result)
+        return RefreshOutcome(result.success, result.run_id, error)
 

@@ -10,23 +10,44 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = PROJECT_ROOT / "data" / "sample"
 DEFAULT_HOME = PROJECT_ROOT / "home"
+OPTIONS_FILE = "boligmonitor.yaml"
 
 
 class RefreshOptions(BaseModel):
-    """Options of a refresh that are domain choices, not paths."""
+    """A deployment's choices, from `<home>/boligmonitor.yaml` (all optional)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     min_survey_answers: int = Field(
-        10, ge=1, description="Smallest number of answers a published survey figure may rest on "
-        "(domain.md §4, [convention])."
+        10, ge=1, description="Smallest number of answers a published survey figure may rest "
+        "on (domain.md §4, [convention])."
     )
     keep_publications: int = Field(
-        3, ge=1, description="Published site versions kept for rollback."
+        3, ge=1, description="Publications (serving file and site) kept for rollback."
     )
+    keep_raw_days: int = Field(
+        400, ge=1, description="Days a raw copy is kept after the last refresh that read it; "
+        "copies read by a kept publication are always kept."
+    )
+    keep_run_days: int = Field(
+        90, ge=1, description="Days of Dagster run records and failure records kept."
+    )
+
+    @classmethod
+    def load(cls, home: Path) -> RefreshOptions:
+        path = home / OPTIONS_FILE
+        if not path.exists():
+            return cls()
+        try:
+            return cls.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        except (yaml.YAMLError, ValidationError) as exc:
+            raise ValueError(f"{path}: {exc}") from None
 
 
 class Paths(BaseModel):

@@ -42,6 +42,8 @@ def sample_home(tmp_path_factory, sample_digest_before) -> Path:
     home = tmp_path_factory.mktemp("home")
     result = run_cli("refresh", "--home", str(home))
     assert result.returncode == 0, result.stderr[-4000:]
+    # What the refresh printed, for the privacy test's search of log lines.
+    (home.parent / f"{home.name}-output.txt").write_text(result.stdout + result.stderr)
     return home
 
 
