@@ -4,7 +4,7 @@
 import dagster as dg
 
 from indicators import tables
-from indicators.area_year import area_residents
+from indicators.area_year import area_residents, municipality_totals
 from pipelines.resources import Warehouse
 from pipelines.warehouse import read_table, table_metadata, write_table
 
@@ -40,3 +40,13 @@ def mart_area_year(warehouse: Warehouse) -> dg.MaterializeResult:
         frame = area_residents(read_table(conn, "staging.kaas"),
                                read_table(conn, "staging.membership"))
         return publish_table(conn, tables.AREA_YEAR, frame)
+
+
+@dg.asset(key=["mart", "municipality_year"], group_name="mart", kinds={"duckdb", "polars"},
+          deps=[staging("kaas"), staging("afdelinger")],
+          description=tables.MUNICIPALITY_YEAR.description)
+def mart_municipality_year(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        frame = municipality_totals(read_table(conn, "staging.kaas"),
+                                    read_table(conn, "staging.afdelinger"))
+        return publish_table(conn, tables.MUNICIPALITY_YEAR, frame)

@@ -5,7 +5,12 @@ import dagster as dg
 import polars as pl
 
 from indicators.errors import InputError, InputProblem
-from indicators.inputs.areas import read_areas, read_membership
+from indicators.inputs.areas import (
+    afdelinger_from_membership,
+    read_afdelinger,
+    read_areas,
+    read_membership,
+)
 from indicators.inputs.kaas import combine_deliveries, read_kaas_file
 from indicators.inputs.measures import load_delivery_labels
 from indicators.inputs.reference import read_official_status, read_reference
@@ -48,6 +53,25 @@ def staging_membership(warehouse: Warehouse) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=table_metadata(members.drop("_row")))
 
 
+@dg.asset(key=["staging", "afdelinger"], group_name="staging", kinds={"duckdb", "polars"},
+          deps=[RAW, dg.AssetKey(["staging", "membership"])])
+def staging_afdelinger(warehouse: Warehouse) -> dg.MaterializeResult:
+    """Each afdeling's municipality: the afdeling register `areas/afdelinger.csv` when
+    delivered, else the municipality of the area the afdeling belongs to."""
+    name = "areas/afdelinger.csv"
+    with warehouse.connect() as conn:
+        path = received_copies(conn, "areas").get(name)
+        if path is not None:
+            frame = read_afdelinger(path, name).drop("_row")
+            source = "register"
+        else:
+            frame = afdelinger_from_membership(read_table(conn, "staging.membership"),
+                                               read_table(conn, "staging.areas"))
+            source = "membership"
+        write_table(conn, "staging.afdelinger", frame)
+    return dg.MaterializeResult(metadata=table_metadata(frame, source=source))
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["staging", "kaas"], group_name="staging", kinds={"duckdb", "polars"},
@@ -87,7 +111,8 @@ def staging_kaas(context: dg.AssetExecutionContext, warehouse: Warehouse):
     if outside:
         context.log.warning(
             f"{outside} afdelinger in the KÅS data belong to no area in areas/membership.csv; "
-            "they count in municipality totals but in no area"
+            "they count in no area's figures (only in municipality totals, where "
+            "areas/afdelinger.csv names their municipality)"
         )
     years = combined.values["aar"]
     yield dg.MaterializeResult(

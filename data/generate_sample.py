@@ -544,6 +544,11 @@ def write_areas(out: Path) -> None:
     (d / "membership.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     geojson = json.dumps(area_geojson(), ensure_ascii=False, indent=1)
     (d / "areas.geojson").write_text(geojson + "\n", encoding="utf-8")
+    # The afdeling register (optional in the contract): every afdeling's municipality,
+    # also those in no area, so municipality totals count all social housing.
+    lines = ["afdeling_id;municipality_code"]
+    lines += [f"{afd};{MUNICIPALITY}" for afd in all_afdelinger()]
+    (d / "afdelinger.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def designed_statuses() -> set[tuple[str, int, str]]:

@@ -38,3 +38,25 @@ def area_residents(kaas: pl.DataFrame, membership: pl.DataFrame) -> pl.DataFrame
         )
         .sort("area_id", "year")
     )
+
+
+def municipality_totals(kaas: pl.DataFrame, afdelinger: pl.DataFrame) -> pl.DataFrame:
+    """Every measure summed over each municipality's afdelinger, per data year.
+
+    The context beside an area's figures: the municipality's social housing as a
+    whole. A suppressed cell makes that sum unknown, as everywhere.
+    """
+    joined = kaas.join(afdelinger.select("afdeling_id", "municipality_code"), on="afdeling_id")
+    return (
+        joined.group_by("municipality_code", pl.col("aar").alias("year"), "maal")
+        .agg(
+            pl.when(pl.col("suppressed").any())
+            .then(None)
+            .otherwise(pl.col("vaerdi").sum())
+            .cast(pl.Float64)
+            .alias("vaerdi"),
+            pl.len().cast(pl.Int32).alias("afdelinger"),
+            pl.col("suppressed").any().alias("suppressed"),
+        )
+        .sort("municipality_code", "year", "maal")
+    )

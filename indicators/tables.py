@@ -181,6 +181,26 @@ AREA_STATUS = Table(
     key=["area_id", "year", "regime"],
 )
 
+MUNICIPALITY_YEAR = Table(
+    name="municipality_year",
+    description=(
+        "The municipality's social housing as a whole, per data year and measure: the KÅS "
+        "counts summed over all its afdelinger (areas/afdelinger.csv; without that register, "
+        "over the afdelinger of its areas). Context for an area's figures."
+    ),
+    columns=[
+        _c("municipality_code", "INTEGER", "DST municipality code.", nullable=False),
+        _c("year", "INTEGER", "Data year.", nullable=False),
+        _c("maal", "VARCHAR", "Measure (contract.md).", nullable=False),
+        _c("vaerdi", "DOUBLE", "Sum over the municipality's afdelinger; NULL if a cell was "
+           "suppressed."),
+        _c("afdelinger", "INTEGER", "Afdelinger with a value or suppressed cell.",
+           nullable=False, minimum=0),
+        _c("suppressed", "BOOLEAN", "A suppressed cell made the sum unknown.", nullable=False),
+    ],
+    key=["municipality_code", "year", "maal"],
+)
+
 EARLY_WARNING = Table(
     name="early_warning",
     description=(
@@ -248,7 +268,8 @@ OFFICIAL_COMPARISON = Table(
 )
 
 PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, SURVEY_RESULTS, INDICATOR_VALUES,
-                          AREA_STATUS, EARLY_WARNING, STATUS_CHANGES, OFFICIAL_COMPARISON]
+                          AREA_STATUS, EARLY_WARNING, STATUS_CHANGES, OFFICIAL_COMPARISON,
+                          MUNICIPALITY_YEAR]
 
 
 def by_name(name: str) -> Table:

@@ -26,6 +26,7 @@ KAAS_COLUMNS = {"afdeling_id", "maal"}
 NAMED_FILES = {
     "areas.csv": "areas/areas.csv",
     "membership.csv": "areas/membership.csv",
+    "afdelinger.csv": "areas/afdelinger.csv",
     "areas.geojson": "areas/areas.geojson",
     "national.csv": "reference/national.csv",
     "regional.csv": "reference/regional.csv",
@@ -153,7 +154,7 @@ def validate(delivery: Delivery, data_dir: Path) -> None:
     # Imported here: the readers pull in Polars, which the sensor does not need.
     import polars as pl
 
-    from indicators.inputs.areas import read_areas, read_membership
+    from indicators.inputs.areas import read_afdelinger, read_areas, read_membership
     from indicators.inputs.kaas import read_kaas_file
     from indicators.inputs.measures import load_delivery_labels
     from indicators.inputs.reference import read_official_status, read_reference
@@ -180,6 +181,8 @@ def validate(delivery: Delivery, data_dir: Path) -> None:
         read_areas(path, shown)
     elif name == "areas/membership.csv":
         read_membership(path, shown, current_areas())
+    elif name == "areas/afdelinger.csv":
+        read_afdelinger(path, shown)
     elif name == "areas/areas.geojson":
         try:
             json.loads(path.read_text(encoding="utf-8"))

@@ -17,7 +17,8 @@ import polars as pl
 
 # What the product reads, relative to the data directory (contract.md).
 PATTERNS = {
-    "areas": ["areas/areas.csv", "areas/membership.csv", "areas/areas.geojson"],
+    "areas": ["areas/areas.csv", "areas/membership.csv", "areas/areas.geojson",
+              "areas/afdelinger.csv"],
     "kaas": ["kaas/*.csv", "kaas/*.xlsx", "kaas/labels.yaml"],
     "reference": [
         "reference/national.csv",

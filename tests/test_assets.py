@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-import duckdb
 import dagster as dg
+import duckdb
 import pytest
 
 from assets import mart, raw, staging

@@ -44,6 +44,17 @@ MEMBERSHIP_SCHEMA = FileSchema(
 )
 
 
+AFDELINGER_SCHEMA = FileSchema(
+    kind="afdelinger",
+    columns=[
+        ColumnSpec(name="afdeling_id", kind="text", pattern=AFDELING_PATTERN,
+                   description="An afdeling."),
+        ColumnSpec(name="municipality_code", kind="integer", minimum=101, maximum=999,
+                   description="The municipality the afdeling lies in."),
+    ],
+)
+
+
 def read_table(path: Path, name: str, schema: FileSchema) -> pl.DataFrame:
     """A small contract CSV as a typed frame with its row numbers in `_row`."""
     table = read_text_table(path, name, expected_columns=schema.names)
@@ -97,3 +108,30 @@ def read_membership(path: Path, name: str, areas: pl.DataFrame) -> pl.DataFrame:
     if problems:
         raise InputError(problems)
     return members
+
+
+def read_afdelinger(path: Path, name: str) -> pl.DataFrame:
+    """The optional afdeling register: each afdeling's municipality (`areas/afdelinger.csv`).
+
+    It lets municipality totals include the afdelinger that belong to no area.
+    """
+    frame = read_table(path, name, AFDELINGER_SCHEMA)
+    dupes = frame.filter(pl.col("afdeling_id").is_duplicated())
+    if not dupes.is_empty():
+        raise InputError([
+            InputProblem(name, f"afdeling {r['afdeling_id']} appears more than once; expected "
+                         "one municipality per afdeling", row=r["_row"], column="afdeling_id")
+            for r in dupes.head(20).iter_rows(named=True)
+        ])
+    return frame
+
+
+def afdelinger_from_membership(membership: pl.DataFrame, areas: pl.DataFrame) -> pl.DataFrame:
+    """Without a register, an afdeling lies in the municipality of the area it belongs to;
+    afdelinger in no area then count in no municipality total."""
+    return (
+        membership.join(areas.select("area_id", "municipality_code"), on="area_id")
+        .group_by("afdeling_id")
+        .agg(pl.col("municipality_code").first())
+        .sort("afdeling_id")
+    )
