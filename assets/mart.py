@@ -22,7 +22,17 @@ def publish_table(conn, table: tables.Table, frame) -> dg.MaterializeResult:
     )
     conn.execute("DROP SCHEMA _frame_tmp CASCADE")
     published = read_table(conn, table.qualified)
-    return dg.MaterializeResult(metadata=table_metadata(published))
+    extra = {"source_files": dg.MetadataValue.md(source_list(conn))}
+    for column in ("year", "list_year"):
+        if column in published.columns and published.height:
+            extra["years"] = f"{published[column].min()}-{published[column].max()}"
+    return dg.MaterializeResult(metadata=table_metadata(published, **extra))
+
+
+def source_list(conn) -> str:
+    """The refresh's source files with their SHA-256 prefixes, for lineage in the UI."""
+    rows = conn.execute("SELECT name, sha256 FROM raw.files ORDER BY name").fetchall()
+    return "\n".join(f"- `{name}` `{digest[:12]}`" for name, digest in rows)
 
 
 @dg.asset(key=["mart", "areas"], group_name="mart", kinds={"duckdb"},

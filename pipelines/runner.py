@@ -41,7 +41,11 @@ def first_error(result: dg.ExecuteInProcessResult) -> str | None:
             wrapper = "DagsterExecutionStepExecutionError"
             while error.cause is not None and error.cls_name == wrapper:
                 error = error.cause
-            return f"{event.step_key.replace('__', '/')}: {error.message.strip()}"
+            message = error.message.strip()
+            if error.cls_name == "InputError":
+                # The problems already say file, row and column; the class name adds nothing.
+                message = message.split(": ", 1)[-1]
+            return f"{event.step_key.replace('__', '/')}: {message}"
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
