@@ -1,17 +1,30 @@
-"""Pure Plotly figure builders: plain lists in, `go.Figure` out.
+"""Pure Plotly figure builders: plain lists in, a Plotly figure spec out.
 
-No data access and no HTML here, so each builder can be tested alone.
-Every figure shares one small layout: Danish separators (decimal comma in
-ticks and hover labels), a system font (no web fonts), a white background
-and an empty template, because Plotly's default template alone adds
-several kilobytes of JSON to every chart on a page.
+A figure is the JSON plotly.js draws (`{"data": [...], "layout": {...}}`),
+built as plain dicts: `plotly.graph_objects` validates every property on
+every update, which cost ~20-40 ms a chart and dominated a national site
+build (thousands of charts); plotly.js validates on drawing anyway, and the
+browser tests draw every chart. No data access and no HTML here, so each
+builder can be tested alone. Every figure shares one small layout: Danish
+separators (decimal comma in ticks and hover labels), a system font (no web
+fonts), a white background and no template, because Plotly's default
+template alone adds several kilobytes of JSON to every chart on a page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import plotly.graph_objects as go
+Figure = dict[str, Any]
+
+
+def trace(kind: str, **properties: Any) -> dict[str, Any]:
+    return {"type": kind, **properties}
+
+
+def figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> Figure:
+    return {"data": traces, "layout": layout}
 
 # Colours chosen for WCAG AA: text colours reach 4.5:1 on white, lines and
 # markers at least 3:1; meaning is always also carried by text or shape.
@@ -36,7 +49,6 @@ def base_layout(title: str, **overrides) -> dict:
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         "separators": ",.",
         "font": {"family": FONT, "size": 13, "color": INK},
-        "template": go.layout.Template(),
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "margin": {"l": 64, "r": 24, "t": 56, "b": 56},
@@ -83,7 +95,7 @@ def trend_figure(
     rule_changes: Sequence[int] = (2013, 2018, 2021),
     projection: dict | None = None,
     comparison: dict | None = None,
-) -> go.Figure:
+) -> Figure:
     """Time series of one indicator with its threshold, rule changes and projection.
 
     projection: {"years": [...], "values": [...], "low": [...], "high": [...],
@@ -92,10 +104,11 @@ def trend_figure(
     municipality's social housing.
     """
     years = list(years)
-    traces: list[go.Scatter] = []
+    traces: list[dict[str, Any]] = []
     if projection and projection.get("low") and projection.get("high"):
         xs = list(projection["years"])
-        traces.append(go.Scatter(
+        traces.append(trace(
+            "scatter",
             x=xs + xs[::-1], y=list(projection["high"]) + list(projection["low"])[::-1],
             fill="toself", fillcolor=BAND, line={"width": 0}, mode="lines",
             name="Usikkerhed på fremskrivningen", hoverinfo="skip",
@@ -106,26 +119,30 @@ def trend_figure(
         extra = [y for y in projection["years"] if y > years[-1]]
         threshold_x = years + extra
         threshold_y = threshold_y + [threshold_y[-1]] * len(extra)
-    traces.append(go.Scatter(
+    traces.append(trace(
+        "scatter",
         x=threshold_x, y=threshold_y, mode="lines", name=threshold_name,
         line={"color": THRESHOLD, "width": 2, "dash": "dash", "shape": "hv"},
         hovertemplate="Grænse %{x}: %{y:.1f} %<extra></extra>",
     ))
     if comparison and comparison.get("years"):
-        traces.append(go.Scatter(
+        traces.append(trace(
+            "scatter",
             x=list(comparison["years"]), y=list(comparison["values"]), mode="lines+markers",
             name=comparison["name"], line={"color": MUNICIPALITY, "width": 1.5, "dash": "dot"},
             marker={"symbol": "square", "size": 6},
             hovertemplate=comparison["name"] + " %{x}: %{y:.1f} %<extra></extra>",
         ))
-    traces.append(go.Scatter(
+    traces.append(trace(
+        "scatter",
         x=years, y=list(values), mode="lines+markers", name=value_name,
         line={"color": SERIES, "width": 3}, marker={"size": 8},
         hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
     ))
     all_years = years[:]
     if projection and projection.get("years"):
-        traces.append(go.Scatter(
+        traces.append(trace(
+            "scatter",
             x=list(projection["years"]), y=list(projection["values"]), mode="lines",
             name=projection.get("name", "Fremskrevet tendens"),
             line={"color": PROJECTION, "width": 2, "dash": "longdash"},
@@ -133,14 +150,12 @@ def trend_figure(
         ))
         all_years += [int(round(y)) for y in projection["years"]]
     shapes, notes = _rule_change_marks(years, rule_changes)
-    fig = go.Figure(traces)
-    fig.update_layout(**base_layout(
+    return figure(traces, base_layout(
         title, shapes=shapes, annotations=notes, height=380,
         legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
         xaxis=_axis(tickformat="d", dtick=1 if len(set(all_years)) <= 12 else 2),
         yaxis=_axis(title={"text": "Procent"}, ticksuffix=" %", rangemode="tozero"),
     ))
-    return fig
 
 
 def survey_area_figure(
@@ -154,7 +169,7 @@ def survey_area_figure(
     overall_lows: Sequence[float | None],
     overall_highs: Sequence[float | None],
     area_name: str,
-) -> go.Figure:
+) -> Figure:
     """One area's share of unsafe residents per wave, beside the whole wave."""
 
     def errors(mid, low, high):
@@ -164,23 +179,22 @@ def survey_area_figure(
         return {"type": "data", "array": up, "arrayminus": down, "thickness": 1.5, "width": 6}
 
     labels = list(labels)
-    fig = go.Figure([
-        go.Scatter(x=labels, y=list(shares), mode="markers", name=area_name,
-                   marker={"color": SERIES, "size": 12, "symbol": "circle"},
-                   error_y={**errors(shares, lows, highs), "color": SERIES},
-                   hovertemplate="%{x}: %{y:.1f} %<extra>" + area_name + "</extra>"),
-        go.Scatter(x=labels, y=list(overall), mode="markers", name="Hele undersøgelsen",
-                   marker={"color": OVERALL, "size": 11, "symbol": "diamond"},
-                   error_y={**errors(overall, overall_lows, overall_highs), "color": OVERALL},
-                   hovertemplate="%{x}: %{y:.1f} %<extra>Hele undersøgelsen</extra>"),
-    ])
-    fig.update_layout(**base_layout(
+    traces = [
+        trace("scatter", x=labels, y=list(shares), mode="markers", name=area_name,
+              marker={"color": SERIES, "size": 12, "symbol": "circle"},
+              error_y={**errors(shares, lows, highs), "color": SERIES},
+              hovertemplate="%{x}: %{y:.1f} %<extra>" + area_name + "</extra>"),
+        trace("scatter", x=labels, y=list(overall), mode="markers", name="Hele undersøgelsen",
+              marker={"color": OVERALL, "size": 11, "symbol": "diamond"},
+              error_y={**errors(overall, overall_lows, overall_highs), "color": OVERALL},
+              hovertemplate="%{x}: %{y:.1f} %<extra>Hele undersøgelsen</extra>"),
+    ]
+    return figure(traces, base_layout(
         title, height=340, scattermode="group",
         xaxis=_axis(type="category"),
         yaxis=_axis(title={"text": "Andel utrygge om aftenen"}, ticksuffix=" %",
                     rangemode="tozero"),
     ))
-    return fig
 
 
 def survey_wave_figure(
@@ -192,7 +206,7 @@ def survey_wave_figure(
     highs: Sequence[float],
     comparisons: Sequence[str | None],
     overall: float | None,
-) -> go.Figure:
+) -> Figure:
     """Areas of one wave, highest share at the top, with intervals and the wave's share.
 
     Areas significantly above the rest of the wave get their own marker,
@@ -210,7 +224,8 @@ def survey_wave_figure(
         idx = [i for i in order if (comparisons[i] or "ingen forskel") == key]
         if not idx:
             continue
-        traces.append(go.Scatter(
+        traces.append(trace(
+            "scatter",
             y=[labels[order.index(i)] for i in idx], x=[shares[i] for i in idx],
             mode="markers", name=legend, marker={"color": colour, "size": 12, "symbol": symbol},
             error_x={"type": "data", "array": [highs[i] - shares[i] for i in idx],
@@ -226,8 +241,7 @@ def survey_wave_figure(
         notes.append({"x": overall, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
                       "text": "Hele undersøgelsen", "showarrow": False,
                       "font": {"color": OVERALL, "size": 12}})
-    fig = go.Figure(traces)
-    fig.update_layout(**base_layout(
+    return figure(traces, base_layout(
         title, shapes=shapes, annotations=notes, height=max(300, 150 + 34 * len(names)),
         margin={"l": 210, "r": 24, "t": 64, "b": 56},
         # No x-axis title: the page's heading names the measure, and a title there
@@ -236,7 +250,6 @@ def survey_wave_figure(
         yaxis=_axis(type="category", categoryorder="array", categoryarray=labels,
                     automargin=True),
     ))
-    return fig
 
 
 def ranking_figure(
@@ -247,7 +260,7 @@ def ranking_figure(
     meets: Sequence[bool | None],
     threshold: float | None,
     threshold_name: str,
-) -> go.Figure:
+) -> Figure:
     """Areas ranked on one indicator, most worrying first, with the threshold line."""
     order = list(range(len(names)))[::-1]
     traces = []
@@ -256,7 +269,8 @@ def ranking_figure(
         idx = [i for i in order if bool(meets[i]) == flag]
         if not idx:
             continue
-        traces.append(go.Bar(
+        traces.append(trace(
+            "bar",
             orientation="h", y=[names[i] for i in idx], x=[values[i] for i in idx],
             name=legend, marker={"color": colour},
             text=[f"{values[i]:.1f}".replace(".", ",") + " %" + mark for i in idx],
@@ -272,15 +286,13 @@ def ranking_figure(
                       "yanchor": "bottom", "text": threshold_name, "showarrow": False,
                       "font": {"color": THRESHOLD, "size": 12}})
     top = max([v for v in values if v is not None] + [threshold or 0, 1])
-    fig = go.Figure(traces)
-    fig.update_layout(**base_layout(
+    return figure(traces, base_layout(
         title, shapes=shapes, annotations=notes, height=max(260, 140 + 30 * len(names)),
         margin={"l": 190, "r": 40, "t": 64, "b": 56}, barmode="overlay",
         xaxis=_axis(ticksuffix=" %", range=[0, top * 1.18]),
         yaxis=_axis(type="category", categoryorder="array",
                     categoryarray=[names[i] for i in order], automargin=True),
     ))
-    return fig
 
 
 def discrete_colorscale(colours: Sequence[str]) -> list[list]:
@@ -307,7 +319,7 @@ def map_figure(
     zmin: float,
     zmax: float,
     colorbar: dict,
-) -> go.Figure:
+) -> Figure:
     """Outline map without tiles: the areas filled by value, names written on them.
 
     `fitbounds="locations"` zooms to the areas and `visible=False` hides the
@@ -315,29 +327,32 @@ def map_figure(
     """
     spread = max(label_lon) - min(label_lon) if label_lon else 0.0
     pad = max(0.12 * spread, 0.005)
-    fig = go.Figure([
-        go.Choropleth(
+    traces = [
+        trace(
+            "choropleth",
             geojson=geojson, featureidkey="properties.area_id", locations=list(area_ids),
             z=list(z), colorscale=colorscale, zmin=zmin, zmax=zmax, colorbar=colorbar,
             marker={"line": {"color": "#333333", "width": 1.2}},
             customdata=list(hovers), hovertemplate="%{customdata}<extra></extra>",
             name="Områder",
         ),
-        go.Scattergeo(
+        trace(
+            "scattergeo",
             lon=list(label_lon), lat=list(label_lat), text=list(labels), mode="text",
             textfont={"size": 11, "color": INK, "family": FONT}, hoverinfo="skip",
             name="Navne", showlegend=False,
         ),
         # Names are written centred on each area and the geo frame clips text, so two
         # invisible points widen the fitted bounds and keep edge names readable.
-        go.Scattergeo(
+        trace(
+            "scattergeo",
             lon=[min(label_lon) - pad, max(label_lon) + pad],
             lat=[sum(label_lat) / len(label_lat)] * 2, mode="markers",
             marker={"opacity": 0, "size": 1}, hoverinfo="skip", showlegend=False,
             name="Margen",
         ),
-    ])
-    fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"})
-    fig.update_layout(**base_layout(title, height=520, showlegend=False,
-                                    margin={"l": 8, "r": 8, "t": 56, "b": 8}))
-    return fig
+    ]
+    return figure(traces, base_layout(
+        title, height=520, showlegend=False, margin={"l": 8, "r": 8, "t": 56, "b": 8},
+        geo={"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"}},
+    ))

@@ -9,17 +9,18 @@ page carries only its own data. Links are relative (`root` is "" or
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import plotly.graph_objects as go
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from indicators.site import danish
 from indicators.site.datatable import DataTable, badge, cell_html, write_downloads
+from indicators.site.figures import Figure
 from indicators.site.geo import TOPOJSON_NAMES, TOPOJSON_STUB
 from indicators.site.options import SiteOptions
 from indicators.site.vocabulary import CATEGORIES, CATEGORY_ORDER
@@ -33,10 +34,19 @@ def compact_json(value: Any) -> Markup:
     return Markup(text.replace("</", "<\\/").replace("<!--", "<\\!--"))
 
 
-def figure_json(figure: go.Figure) -> Markup:
-    # Plotly's own encoder turns its types into JSON; re-dumping compactly
-    # drops the whitespace it leaves.
-    return compact_json(json.loads(figure.to_json()))
+def _finite(value: Any) -> Any:
+    """NaN and infinities have no JSON form; plotly.js draws null as a gap."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def figure_json(figure: Figure) -> Markup:
+    return compact_json(_finite(figure))
 
 
 @dataclass
@@ -44,7 +54,7 @@ class Chart:
     id: str
     title: str
     summary: str
-    figure: go.Figure
+    figure: Figure
     table: DataTable
 
     @property
@@ -52,7 +62,7 @@ class Chart:
         # The page's own heading titles the chart (and is what screen readers and
         # print show), so the figure's built-in title is dropped to avoid saying
         # it twice; the top margin shrinks to what the rule-change labels need.
-        figure = json.loads(self.figure.to_json())
+        figure = _finite(self.figure)
         layout = figure.setdefault("layout", {})
         layout.pop("title", None)
         layout.setdefault("margin", {})["t"] = 34

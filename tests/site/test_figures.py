@@ -6,7 +6,8 @@ from tests.site.conftest import synthetic_geojson
 
 
 def _layout(fig) -> dict:
-    return json.loads(fig.to_json())["layout"]
+    # A figure is plain Plotly JSON; round-tripping proves it serialises as is.
+    return json.loads(json.dumps(fig))["layout"]
 
 
 def _trend(**kw):
@@ -32,7 +33,7 @@ def test_every_builder_uses_danish_separators_and_no_default_template():
         assert layout["separators"] == ",."
         # An empty template: Plotly's default one would add kilobytes to every chart.
         assert len(json.dumps(layout.get("template", {}))) < 200
-        for trace in json.loads(fig.to_json())["data"]:
+        for trace in json.loads(json.dumps(fig))["data"]:
             # Hover values are formatted by Plotly, so they follow the separators.
             if "hovertemplate" in trace:
                 assert ":.1f}" in trace["hovertemplate"]
@@ -57,12 +58,12 @@ def test_trend_draws_projection_band_and_carries_threshold_forward():
     projection = {"years": [2024, 2025, 2026], "values": [54.0, 55.0, 56.0],
                   "low": [54.0, 54.5, 55.0], "high": [54.0, 56.0, 58.0], "name": "Fremskrevet"}
     fig = _trend(projection=projection)
-    names = [t.name for t in fig.data]
+    names = [t["name"] for t in fig["data"]]
     assert "Usikkerhed på fremskrivningen" in names and "Fremskrevet" in names
-    band = next(t for t in fig.data if t.name == "Usikkerhed på fremskrivningen")
-    assert band.fill == "toself" and len(band.x) == 6
-    threshold = next(t for t in fig.data if t.name == "Grænse")
-    assert list(threshold.x)[-1] == 2026 and list(threshold.y)[-1] == 40.0
+    band = next(t for t in fig["data"] if t["name"] == "Usikkerhed på fremskrivningen")
+    assert band["fill"] == "toself" and len(band["x"]) == 6
+    threshold = next(t for t in fig["data"] if t["name"] == "Grænse")
+    assert list(threshold["x"])[-1] == 2026 and list(threshold["y"])[-1] == 40.0
 
 
 def test_survey_wave_figure_flags_over_with_shape_and_label_not_colour_alone():
@@ -70,20 +71,20 @@ def test_survey_wave_figure_flags_over_with_shape_and_label_not_colour_alone():
         title="t", names=["Vangdalen", "Lille", "Stor"], shares=[36.0, 41.7, 10.0],
         lows=[28.8, 19.3, 6.0], highs=[43.9, 68.1, 15.0],
         comparisons=["over", "ingen forskel", "under"], overall=17.0)
-    by_name = {t.name: t for t in fig.data}
+    by_name = {t["name"]: t for t in fig["data"]}
     over = by_name["Signifikant flere utrygge end resten"]
-    assert list(over.y) == ["▲ Vangdalen"] and over.marker.symbol == "diamond"
+    assert list(over["y"]) == ["▲ Vangdalen"] and over["marker"]["symbol"] == "diamond"
     # The small area with a high share but a wide interval is not in the flagged group.
-    assert "Lille" in list(by_name["Ingen sikker forskel"].y)
-    assert list(over.error_x.array) == [43.9 - 36.0]
+    assert "Lille" in list(by_name["Ingen sikker forskel"]["y"])
+    assert list(over["error_x"]["array"]) == [43.9 - 36.0]
     assert _layout(fig)["shapes"][0]["x0"] == 17.0
 
 
 def test_ranking_text_labels_carry_the_met_mark():
     fig = figures.ranking_figure(title="t", names=["A", "B"], values=[46.04, 20.0],
                                  meets=[True, False], threshold=40.0, threshold_name="Grænse")
-    met = next(t for t in fig.data if t.name == "Opfylder kriteriet")
-    assert list(met.text) == ["46,0 % ✔"]
+    met = next(t for t in fig["data"] if t["name"] == "Opfylder kriteriet")
+    assert list(met["text"]) == ["46,0 % ✔"]
 
 
 def test_map_is_an_outline_map_without_tiles():
@@ -93,7 +94,7 @@ def test_map_is_an_outline_map_without_tiles():
         title="t", geojson=gj, area_ids=ids, z=list(range(len(ids))), labels=ids, hovers=ids,
         label_lon=[0.0] * len(ids), label_lat=[0.0] * len(ids),
         colorscale=figures.discrete_colorscale(["#000", "#fff"]), zmin=0, zmax=1, colorbar={})
-    data = json.loads(fig.to_json())
+    data = json.loads(json.dumps(fig))
     choropleth = data["data"][0]
     assert choropleth["type"] == "choropleth"
     assert choropleth["featureidkey"] == "properties.area_id"
