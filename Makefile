@@ -26,5 +26,10 @@ browser:
 test: install browser
 	$(VENV)/bin/pytest
 
+# Performance: sample, national (generated outside git) and the bare-DuckDB baseline.
+benchmark: install
+	$(UV) pip install --quiet --python $(PYTHON) -e '.[test,bench]'
+	$(PYTHON) -m benchmarks.run
+
 lint: install
 	$(VENV)/bin/ruff check .
