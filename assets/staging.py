@@ -11,7 +11,8 @@ from indicators.inputs.areas import (
     read_areas,
     read_membership,
 )
-from indicators.inputs.kaas import combine_deliveries, read_kaas_file
+from indicators.inputs.kaas import combine_deliveries
+from indicators.inputs.kaas_cache import read_kaas_cached
 from indicators.inputs.measures import load_delivery_labels
 from indicators.inputs.reference import read_official_status, read_reference
 from pipelines.raw_store import received_copies
@@ -94,10 +95,18 @@ def staging_kaas(context: dg.AssetExecutionContext, warehouse: Warehouse):
             load_delivery_labels(copies[labels_name], labels_name)
             if labels_name in copies else None
         )
-        deliveries = [
-            read_kaas_file(path, name, labels)
-            for name, path in copies.items() if name != labels_name
-        ]
+        digests = dict(conn.execute(
+            "SELECT name, sha256 FROM raw.files WHERE kind = 'kaas'").fetchall())
+        cache_dir = warehouse.workspace.paths.home / "cache" / "kaas"
+        deliveries, cached = [], 0
+        for name, path in copies.items():
+            if name == labels_name:
+                continue
+            records, hit = read_kaas_cached(
+                path, name, labels, file_sha256=digests[name],
+                labels_sha256=digests.get(labels_name), cache_dir=cache_dir)
+            deliveries.append(records)
+            cached += hit
         if not deliveries:
             raise InputError(InputProblem("kaas/", "holds no KÅS file; expected *.csv or "
                                           "*.xlsx deliveries"))
@@ -121,6 +130,7 @@ def staging_kaas(context: dg.AssetExecutionContext, warehouse: Warehouse):
             combined.values,
             data_years=f"{years.min()}-{years.max()}" if len(years) else "",
             deliveries=len(deliveries),
+            deliveries_parsed=len(deliveries) - cached,
             suppressed_cells=int(combined.values["suppressed"].sum()),
             afdelinger_outside_areas=outside,
         ),

@@ -84,18 +84,25 @@ def open_workspace(
                         ("national_in", national), ("regional_in", regional)):
         con.register(name, frame)
 
-    measures = sorted(catalogue.measures)
+    # Only the cells a sum can use: the measures these definitions need, of afdelinger
+    # that belong to some area in some year (a national delivery is mostly others).
+    measures = sorted(
+        {catalogue.residents_measure}
+        | {m for d in definitions for m in (*d.numerator, d.denominator)}
+    )
     con.execute(
         f"""
         CREATE TABLE kaas_units AS
         SELECT afdeling_id, CAST(aar AS INTEGER) AS aar, maal,
                CASE WHEN NOT coalesce(suppressed, false) THEN {_units("vaerdi")} END AS units,
                {_state("vaerdi", "suppressed")} AS state
-        FROM kaas_in WHERE maal IN (SELECT unnest($measures))
+        FROM kaas_in
+        WHERE maal IN (SELECT unnest($measures))
+          AND afdeling_id IN (SELECT afdeling_id FROM membership_in)
         """,
         {"measures": measures},
     )
-    _reject_duplicates(con, "kaas_in", "afdeling_id, aar, maal")
+    _reject_duplicates(con, "kaas_units", "afdeling_id, aar, maal")
     _reject_duplicates(con, "national_in", "aar, maal")
     _reject_duplicates(con, "regional_in", "region_code, aar, maal")
     _reject_unknown_areas(con)
@@ -183,7 +190,7 @@ def _reject_duplicates(con: duckdb.DuckDBPyConnection, table: str, key: str) -> 
     ).fetchall()
     if dupes:
         shown = "; ".join(" ".join(map(str, row)) for row in dupes)
-        name = table.removesuffix("_in")
+        name = table.removesuffix("_in").removesuffix("_units")
         raise ValueError(f"{name} has more than one row for the same {key}: {shown}")
 
 

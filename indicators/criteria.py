@@ -83,3 +83,25 @@ def compute_area_status(
     finally:
         con.close()
     return area_status(indicator_values, area_residents, k1_tests, catalogue)
+
+
+def compute_criteria(
+    kaas: pl.DataFrame,
+    membership: pl.DataFrame,
+    areas: pl.DataFrame,
+    national: pl.DataFrame,
+    regional: pl.DataFrame,
+    catalogue: Catalogue,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(indicator values, area status) from one workspace: the area sums are built once
+    for both (building them is most of the work)."""
+    kombi = catalogue.kombi_definition()
+    definitions = [d for _, _, d in regime_definitions(catalogue)] + [kombi]
+    con = open_workspace(kaas, membership, areas, national, regional, catalogue, definitions)
+    try:
+        values = indicator_values(con, catalogue)
+        area_residents = residents(con, catalogue)
+        k1_tests = evaluate_definition(con, kombi, kombi_thresholds(catalogue))
+    finally:
+        con.close()
+    return values, area_status(values, area_residents, k1_tests, catalogue)

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import decimal
 import json
+import os
 import sys
 
 import click
@@ -59,6 +60,11 @@ def refresh(data_dir: str | None, home: str | None, wait_s: float, fail_at: str)
         f"  Query it:   boligmonitor sql \"SELECT * FROM mart.area_status LIMIT 5\""
         + (f" --home {paths.home}" if home else "")
     )
+    # Everything is written, closed and unlocked: skip the interpreter's finalisation of
+    # Dagster, DuckDB, Polars and Arrow (~1 s, a tenth of a sample refresh).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _plain(value):

@@ -58,9 +58,8 @@ AFDELINGER_SCHEMA = FileSchema(
 def read_table(path: Path, name: str, schema: FileSchema) -> pl.DataFrame:
     """A small contract CSV as a typed frame with its row numbers in `_row`."""
     table = read_text_table(path, name, expected_columns=schema.names)
-    cells = {
-        col: [row[table.index(col)].strip() for row in table.rows] for col in schema.names
-    }
+    positions = {col: table.index(col) for col in schema.names}
+    cells = {col: [row[at].strip() for row in table.rows] for col, at in positions.items()}
     frame = pl.DataFrame(cells, schema={c: pl.Utf8 for c in schema.names})
     frame = frame.with_columns(pl.Series("_row", table.row_numbers, dtype=pl.Int64))
     return validate_frame(frame, schema, name)

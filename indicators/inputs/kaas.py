@@ -19,7 +19,7 @@ import polars as pl
 from indicators.errors import InputError, InputProblem
 from indicators.inputs.measures import DeliveryLabels, load_measures
 from indicators.inputs.schemas import AFDELING_PATTERN, ColumnSpec, FileSchema, validate_frame
-from indicators.inputs.textfile import read_text_table
+from indicators.inputs.textfile import read_text_columns
 
 DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 HEADER_SEARCH_ROWS = 11  # up to 10 title/notes rows, then the header
@@ -88,13 +88,7 @@ def _normalise_maal(frame: pl.DataFrame, labels: DeliveryLabels | None) -> pl.Da
 
 def read_kaas_csv(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
     schema = kaas_schema(labels)
-    table = read_text_table(path, name, expected_columns=schema.names)
-    cells = {
-        col: [row[table.index(col)].strip() for row in table.rows] for col in schema.names
-    }
-    frame = pl.DataFrame(cells, schema={c: pl.Utf8 for c in schema.names}).with_columns(
-        pl.Series("_row", table.row_numbers, dtype=pl.Int64)
-    )
+    frame = read_text_columns(path, name, schema.names)
     frame = _normalise_maal(frame, labels)
     typed = validate_frame(frame, schema, name)
     return _records(typed, name, pl.format("row {}", pl.col("_row")))
@@ -224,16 +218,17 @@ def combine_deliveries(records: list[pl.DataFrame]) -> CombinedKaas:
         .otherwise(_plain_decimal(pl.col("vaerdi")))
         .alias("_shown")
     )
-    disputed = (
-        frame.group_by(KEY)
-        .agg(pl.col("_shown").n_unique().alias("_n"))
-        .filter(pl.col("_n") > 1)
-        .drop("_n")
-    )
-    candidates = frame.join(disputed, on=KEY, how="semi")
-    _raise_on_unordered_conflicts(candidates)
+    # One sort does it all: in delivery order, a key's cells are adjacent, the last one
+    # wins, and the key is disputed where a cell differs from the one before it.
     ordered = frame.sort([*KEY, "delivery_date", "source_file"], nulls_last=False)
-    values = ordered.group_by(KEY, maintain_order=True).last().drop("_shown", "delivery_date")
+    same_as_before = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in KEY)
+    same_as_next = pl.all_horizontal(pl.col(k) == pl.col(k).shift(-1) for k in KEY)
+    disputed = ordered.filter(
+        same_as_before.fill_null(False) & (pl.col("_shown") != pl.col("_shown").shift(1))
+    ).select(KEY).unique()
+    candidates = ordered.join(disputed, on=KEY, how="semi")
+    _raise_on_unordered_conflicts(candidates)
+    values = ordered.filter(~same_as_next.fill_null(False)).drop("_shown", "delivery_date")
     history = candidates.sort([*KEY, "delivery_date", "source_file"]).with_columns(
         pl.col("_shown").shift(1).over(KEY).alias("old_value"),
         pl.col("source_file").shift(1).over(KEY).alias("old_file"),
@@ -250,7 +245,7 @@ def combine_deliveries(records: list[pl.DataFrame]) -> CombinedKaas:
         pl.col("old_delivery_date"),
         pl.col("delivery_date").alias("new_delivery_date"),
     )
-    return CombinedKaas(values=values.sort(KEY), revisions=revisions.sort(KEY))
+    return CombinedKaas(values=values, revisions=revisions.sort(KEY))
 
 
 def _plain_decimal(expr: pl.Expr) -> pl.Expr:

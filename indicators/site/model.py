@@ -49,6 +49,12 @@ def _clean(value):
     return value
 
 
+def _years_in(rows) -> set[int]:
+    """Every data year named in the rows' `data_years` (e.g. '2020-2021')."""
+    texts = {str(r["data_years"]) for r in rows if r.get("data_years")}
+    return {int(p) for text in texts for p in re.findall(r"\d{4}", text)}
+
+
 def _as_bool(value) -> bool | None:
     value = _clean(value)
     if value is None:
@@ -242,6 +248,39 @@ class SiteData:
         self._changes_frame = frames.get("status_changes")
         self._municipality = _rows(frames.get("municipality_year"))
         self._states: dict[tuple[str, int], AreaState | None] = {}
+        self._index()
+
+    def _index(self) -> None:
+        """Lookups the pages make once per area, built once: a page per area must not
+        scan every row of a national table (that made the site quadratic in areas)."""
+        self._indicator_years = sorted({y for (_, y, _, _) in self._values})
+        present = {k[3] for k in self._values}
+        self._indicators_present = [i for i in INDICATOR_ORDER if i in present]
+        self._values_by_area: dict[str, list[dict]] = {}
+        for (area_id, _, _, _), r in self._values.items():
+            self._values_by_area.setdefault(area_id, []).append(r)
+        self._official_by_area: dict[str, list[dict]] = {}
+        for r in self._official:
+            self._official_by_area.setdefault(r.get("area_id"), []).append(r)
+        self._wave_info_index = {(str(r.get("wave_id")), r.get("area_id")): r
+                                 for r in reversed(self._waves_info)}
+        self._survey_by_item: dict[str, list[dict]] = {}
+        for r in self._survey:
+            self._survey_by_item.setdefault(r.get("item_id"), []).append(r)
+        self._municipality_index: dict[tuple[int | None, int | None, str], object] = {}
+        self._municipality_years: dict[int | None, set[int | None]] = {}
+        for r in reversed(self._municipality):
+            code, year = _as_int(r.get("municipality_code")), _as_int(r.get("year"))
+            self._municipality_index[(code, year, r.get("maal"))] = _clean(r.get("vaerdi"))
+            self._municipality_years.setdefault(code, set()).add(year)
+        self._changes_by_area: dict[str, list[dict]] | None = None
+        frame = self._changes_frame
+        if frame is not None and {"year", "area_id", "status", "change"} <= set(frame.columns):
+            self._changes_by_area = {}
+            for r in frame.filter(pl.col("year") == self.current_year).to_dicts():
+                self._changes_by_area.setdefault(r["area_id"], []).append(r)
+        self._waves_cache: list[dict] | None = None
+        self._data_years_all: set[int] | None = None
 
     # --- early warning ---------------------------------------------------
 
@@ -301,7 +340,7 @@ class SiteData:
         )
 
     def indicator_years(self) -> list[int]:
-        return sorted({y for (_, y, _, _) in self._values})
+        return self._indicator_years
 
     def series(self, area_id: str, indicator_id: str) -> list[Criterion]:
         """One point per list year, all under the current regime where it was evaluated.
@@ -322,8 +361,7 @@ class SiteData:
         return points
 
     def indicators_present(self) -> list[str]:
-        present = {k[3] for k in self._values}
-        return [i for i in INDICATOR_ORDER if i in present]
+        return self._indicators_present
 
     # --- statuses --------------------------------------------------------
 
@@ -419,10 +457,8 @@ class SiteData:
         gained: list[str] = []
         lost: list[str] = []
         unknown: list[str] = []
-        frame = self._changes_frame
-        if frame is not None and {"year", "area_id", "status", "change"} <= set(frame.columns):
-            for r in frame.filter((pl.col("area_id") == area_id)
-                                  & (pl.col("year") == self.current_year)).to_dicts():
+        if self._changes_by_area is not None:
+            for r in self._changes_by_area.get(area_id, []):
                 label = status_label(str(r["status"]), now.regime)
                 (gained if r["change"] == "gained" else lost).append(label)
         else:
@@ -442,7 +478,7 @@ class SiteData:
     # --- official lists --------------------------------------------------
 
     def official_rows(self, area_id: str) -> list[dict]:
-        return sorted((r for r in self._official if r.get("area_id") == area_id),
+        return sorted(self._official_by_area.get(area_id, []),
                       key=lambda r: (r.get("year") or 0, str(r.get("status"))))
 
     @property
@@ -454,12 +490,11 @@ class SiteData:
         if not self._official:
             return None
         regime = self.current_regime
-        on = [status_label(str(r["status"]), regime) for r in self._official
-              if r.get("area_id") == area_id and r.get("year") == self.current_year
-              and _as_bool(r.get("official"))]
-        disagree = [r for r in self._official
-                    if r.get("area_id") == area_id and r.get("year") == self.current_year
-                    and _as_bool(r.get("agrees")) is False]
+        mine = self._official_by_area.get(area_id, [])
+        on = [status_label(str(r["status"]), regime) for r in mine
+              if r.get("year") == self.current_year and _as_bool(r.get("official"))]
+        disagree = [r for r in mine
+                    if r.get("year") == self.current_year and _as_bool(r.get("agrees")) is False]
         text = ", ".join(on) if on else "Ikke på listen"
         if disagree:
             text += " (afviger fra vores beregning)"
@@ -468,10 +503,12 @@ class SiteData:
     # --- surveys -----------------------------------------------------------
 
     def survey_rows(self, item_id: str = EVENING_SAFETY) -> list[dict]:
-        return [r for r in self._survey if r.get("item_id") == item_id]
+        return self._survey_by_item.get(item_id, [])
 
     def waves(self) -> list[dict]:
         """Waves with their year and title, oldest first."""
+        if self._waves_cache is not None:
+            return self._waves_cache
         waves: dict[str, dict] = {}
         for r in self.survey_rows():
             waves.setdefault(str(r["wave_id"]), {"wave_id": str(r["wave_id"]),
@@ -481,13 +518,11 @@ class SiteData:
             w = waves.get(str(r.get("wave_id")))
             if w is not None and r.get("title"):
                 w["title"] = r["title"]
-        return sorted(waves.values(), key=lambda w: (w["year"] or 0, w["wave_id"]))
+        self._waves_cache = sorted(waves.values(), key=lambda w: (w["year"] or 0, w["wave_id"]))
+        return self._waves_cache
 
     def wave_info(self, wave_id: str, area_id: str) -> dict:
-        for r in self._waves_info:
-            if str(r.get("wave_id")) == wave_id and r.get("area_id") == area_id:
-                return r
-        return {}
+        return self._wave_info_index.get((wave_id, area_id), {})
 
     # --- municipality context ------------------------------------------
 
@@ -496,15 +531,10 @@ class SiteData:
         return bool(self._municipality)
 
     def municipality_value(self, code: int | None, year: int, maal: str) -> float | None:
-        for r in self._municipality:
-            if (_as_int(r.get("municipality_code")) == code and _as_int(r.get("year")) == year
-                    and r.get("maal") == maal):
-                return _clean(r.get("vaerdi"))
-        return None
+        return self._municipality_index.get((code, year, maal))
 
     def municipality_years(self, code: int | None) -> list[int]:
-        return sorted({_as_int(r["year"]) for r in self._municipality
-                       if _as_int(r.get("municipality_code")) == code})
+        return sorted(self._municipality_years.get(code, set()))
 
     def municipalities(self) -> list[tuple[int | None, str]]:
         codes = {a.municipality_code for a in self.areas.values()}
@@ -521,10 +551,12 @@ class SiteData:
             for c in state.criteria if state else []:
                 if c.data_years:
                     out.append(f"{c.code} på listen {state.year}: {c.data_years}")
-        years = set()
-        for k, r in self._values.items():
-            if r.get("data_years") and (area_id is None or k[0] == area_id):
-                years.update(int(p) for p in re.findall(r"\d{4}", str(r["data_years"])))
+        if area_id is None:
+            if self._data_years_all is None:
+                self._data_years_all = _years_in(self._values.values())
+            years = self._data_years_all
+        else:
+            years = _years_in(self._values_by_area.get(area_id, []))
         if years:
             out.append(f"tidsserierne: dataår {min(years)}–{max(years)}")
         return out

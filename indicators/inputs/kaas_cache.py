@@ -1,0 +1,50 @@
+"""Parsed KÅS deliveries kept by content, so a refresh parses only new files.
+
+A delivery's records depend on its bytes, its name (the delivery date and the
+file named in errors come from it), `kaas/labels.yaml` and the reader's own
+code. The cache key hashes all four; a changed reader or mapping parses
+everything again. Entries are Parquet files under `<home>/cache/kaas/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from indicators.inputs.kaas import read_kaas_file
+from indicators.inputs.measures import DeliveryLabels
+
+_READER_FILES = ["kaas.py", "textfile.py", "schemas.py", "measures.py", "measures.yaml"]
+
+
+@cache
+def reader_version() -> str:
+    digest = hashlib.sha256()
+    for name in _READER_FILES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(file_sha256: str, name: str, labels_sha256: str | None) -> str:
+    text = f"{reader_version()}|{file_sha256}|{name}|{labels_sha256 or '-'}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def read_kaas_cached(path: Path, name: str, labels: DeliveryLabels | None, *,
+                     file_sha256: str, labels_sha256: str | None,
+                     cache_dir: Path) -> tuple[pl.DataFrame, bool]:
+    """(records, read from cache) for one delivery."""
+    target = cache_dir / f"{cache_key(file_sha256, name, labels_sha256)}.parquet"
+    if target.exists():
+        os.utime(target)  # recently used: kept by pruning
+        return pl.read_parquet(target), True
+    records = read_kaas_file(path, name, labels)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    records.write_parquet(partial, compression="lz4")
+    partial.replace(target)
+    return records, False
