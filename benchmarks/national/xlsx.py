@@ -15,6 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from indicators.excel_cells import column_letter
+
 _FIXED_TIME = (2025, 11, 1, 8, 0, 0)
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -48,16 +50,6 @@ _SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                "<sheetData>")
 _SHEET_TAIL = "</sheetData></worksheet>"
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _escape(expr: pl.Expr) -> pl.Expr:

@@ -17,6 +17,7 @@ import fastexcel
 import polars as pl
 
 from indicators.errors import InputError, InputProblem
+from indicators.excel_cells import column_letter
 from indicators.inputs.measures import DeliveryLabels, load_measures
 from indicators.inputs.schemas import AFDELING_PATTERN, ColumnSpec, FileSchema, validate_frame
 from indicators.inputs.textfile import read_text_columns
@@ -94,15 +95,6 @@ def read_kaas_csv(path: Path, name: str, labels: DeliveryLabels | None) -> pl.Da
     return _records(typed, name, pl.format("row {}", pl.col("_row")))
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
     """Wide layout: title rows, then `afdeling_id | maal | <year> | ...`."""
     try:
@@ -138,7 +130,7 @@ def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.D
         text = (header[position] or "").strip()
         if text == "":
             continue
-        letter = _column_letter(position)
+        letter = column_letter(position)
         try:
             year = int(float(text))
             if not 1990 <= year <= 2100 or float(text) != year:

@@ -12,6 +12,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from indicators.excel_cells import column_letter
+
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -74,14 +76,6 @@ _PARTS = {
 }
 
 
-def _letter(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _text(text: str) -> str:
     text = _CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
@@ -97,13 +91,13 @@ class Sheet:
     def text(self, row: int, col: int, value: str, style: int = 0) -> None:
         attribute = f' s="{style}"' if style else ""
         self.rows.setdefault(row, []).append(
-            f'<c r="{_letter(col)}{row + 1}" t="inlineStr"{attribute}><is>'
+            f'<c r="{column_letter(col)}{row + 1}" t="inlineStr"{attribute}><is>'
             f'<t xml:space="preserve">{_text(value)}</t></is></c>')
 
     def number(self, row: int, col: int, value: float, style: int = 0) -> None:
         attribute = f' s="{style}"' if style else ""
         self.rows.setdefault(row, []).append(
-            f'<c r="{_letter(col)}{row + 1}"{attribute}><v>{value!r}</v></c>')
+            f'<c r="{column_letter(col)}{row + 1}"{attribute}><v>{value!r}</v></c>')
 
     def width(self, col: int, width: float) -> None:
         self.widths[col] = width
