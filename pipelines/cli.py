@@ -57,7 +57,7 @@ def refresh(data_dir: str | None, home: str | None, wait_s: float, fail_at: str)
         f"\nRefresh {outcome.run_id} published.\n"
         f"  Dashboards: {paths.site / 'index.html'}\n"
         f"  Warehouse:  {paths.serving_db}\n"
-        f"  Query it:   boligmonitor sql \"SELECT * FROM mart.area_status LIMIT 5\""
+        f"  Query it:   {_command()} sql \"SELECT * FROM mart.area_status LIMIT 5\""
         + (f" --home {paths.home}" if home else "")
     )
     # Everything is written, closed and unlocked: skip the interpreter's finalisation of
@@ -65,6 +65,18 @@ def refresh(data_dir: str | None, home: str | None, wait_s: float, fail_at: str)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def _command() -> str:
+    """How the person can call this command again: the bare name only when it is on PATH
+    (after `make demo` it lives in .venv/bin, which is not)."""
+    import shutil
+    from pathlib import Path
+
+    invoked = Path(sys.argv[0])
+    if shutil.which("boligmonitor") == str(invoked.resolve()) or not invoked.exists():
+        return "boligmonitor"
+    return str(invoked)
 
 
 def _plain(value):
