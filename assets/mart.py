@@ -2,9 +2,11 @@
 
 
 import dagster as dg
+import polars as pl
 
 from indicators import tables
 from indicators.area_year import area_residents, municipality_totals
+from pipelines.checks import asset_key, check_results, check_specs
 from pipelines.resources import Warehouse
 from pipelines.warehouse import read_table, table_metadata, write_table
 
@@ -13,17 +15,25 @@ def staging(name: str) -> dg.AssetKey:
     return dg.AssetKey(["staging", name])
 
 
-def publish_table(conn, table: tables.Table, frame) -> dg.MaterializeResult:
-    """Write a mart table with exactly its published columns and types."""
-    write_table(conn, "_frame_tmp.t", frame)
+def mart_asset(table: tables.Table, deps: list[dg.AssetKey], kinds: set[str]):
+    """@asset for a published table: its key, description and checks from `tables`."""
+    return dg.asset(key=[table.schema_name, table.name], group_name="mart", kinds=kinds,
+                    deps=deps, description=table.description, check_specs=check_specs(table))
+
+
+def publish_table(conn, table: tables.Table, source: pl.DataFrame | str) -> dg.MaterializeResult:
+    """Write a mart table with exactly its published columns and types, from a frame or
+    from a relation already in the warehouse, and check it (pipelines/checks.py)."""
+    previous_rows = row_count(conn, table.qualified)
+    if isinstance(source, pl.DataFrame):
+        write_table(conn, "_frame_tmp.t", source)
+        source = "_frame_tmp.t"
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {table.schema_name}")
-    conn.execute(
-        f"CREATE OR REPLACE TABLE {table.qualified} AS {table.select_sql('_frame_tmp.t')}"
-    )
-    conn.execute("DROP SCHEMA _frame_tmp CASCADE")
+    conn.execute(f"CREATE OR REPLACE TABLE {table.qualified} AS {table.select_sql(source)}")
+    conn.execute("DROP SCHEMA IF EXISTS _frame_tmp CASCADE")
     # Metadata from SQL and ten rows: reading a national table back costs seconds.
     preview = conn.sql(f"SELECT * FROM {table.qualified} LIMIT 10").pl()
-    rows = conn.execute(f"SELECT count(*) FROM {table.qualified}").fetchone()[0]
+    rows = row_count(conn, table.qualified)
     extra = {"source_files": dg.MetadataValue.md(source_list(conn))}
     for column in ("year", "list_year"):
         if column in preview.columns and rows:
@@ -32,7 +42,17 @@ def publish_table(conn, table: tables.Table, frame) -> dg.MaterializeResult:
             extra["years"] = f"{low}-{high}"
     meta = table_metadata(preview, **extra)
     meta["dagster/row_count"] = rows
-    return dg.MaterializeResult(metadata=meta)
+    return dg.MaterializeResult(asset_key=asset_key(table), metadata=meta,
+                                check_results=check_results(conn, table, previous_rows, rows))
+
+
+def row_count(conn, qualified: str) -> int | None:
+    """Rows of a warehouse table, None when it does not exist (yet)."""
+    schema, name = qualified.split(".")
+    exists = conn.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ?", [schema, name]).fetchone()[0]
+    return conn.execute(f"SELECT count(*) FROM {qualified}").fetchone()[0] if exists else None
 
 
 def source_list(conn) -> str:
@@ -41,16 +61,14 @@ def source_list(conn) -> str:
     return "\n".join(f"- `{name}` `{digest[:12]}`" for name, digest in rows)
 
 
-@dg.asset(key=["mart", "areas"], group_name="mart", kinds={"duckdb"},
-          deps=[staging("areas")], description=tables.AREAS.description)
+@mart_asset(tables.AREAS, deps=[staging("areas")], kinds={"duckdb"})
 def mart_areas(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         return publish_table(conn, tables.AREAS, read_table(conn, "staging.areas"))
 
 
-@dg.asset(key=["mart", "area_year"], group_name="mart", kinds={"duckdb", "polars"},
-          deps=[staging("kaas"), staging("membership")],
-          description=tables.AREA_YEAR.description)
+@mart_asset(tables.AREA_YEAR, deps=[staging("kaas"), staging("membership")],
+            kinds={"duckdb", "polars"})
 def mart_area_year(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         # Only the residents cells: the rest of a national staging.kaas is not needed here.
@@ -60,9 +78,8 @@ def mart_area_year(warehouse: Warehouse) -> dg.MaterializeResult:
         return publish_table(conn, tables.AREA_YEAR, frame)
 
 
-@dg.asset(key=["mart", "municipality_year"], group_name="mart", kinds={"duckdb", "polars"},
-          deps=[staging("kaas"), staging("afdelinger")],
-          description=tables.MUNICIPALITY_YEAR.description)
+@mart_asset(tables.MUNICIPALITY_YEAR, deps=[staging("kaas"), staging("afdelinger")],
+            kinds={"duckdb", "polars"})
 def mart_municipality_year(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         kaas = conn.sql("SELECT afdeling_id, aar, maal, vaerdi, suppressed "

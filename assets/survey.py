@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 import dagster as dg
 import polars as pl
 
-from assets.mart import publish_table, staging
+from assets.mart import mart_asset, publish_table, staging
 from indicators import tables
 from indicators.survey.items import load_items
 from indicators.survey.reader import read_wave
@@ -74,9 +74,8 @@ def staging_survey(context: dg.AssetExecutionContext, warehouse: Warehouse):
     )
 
 
-@dg.asset(key=["mart", "survey_results"], group_name="mart", kinds={"duckdb", "polars"},
-          deps=[dg.AssetKey(["staging", "survey_answers"])],
-          description=tables.SURVEY_RESULTS.description)
+@mart_asset(tables.SURVEY_RESULTS, deps=[dg.AssetKey(["staging", "survey_answers"])],
+            kinds={"duckdb", "polars"})
 def mart_survey_results(workspace: Workspace, warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         answers = read_table(conn, "staging.survey_answers")

@@ -29,7 +29,9 @@ INDICATOR_STEPS = {"mart/indicator_values", "mart/area_status", "mart/area_year"
 
 
 def phase_of(step: str) -> str:
-    """Which phase a step (as the progress logger prints it) belongs to."""
+    """Which phase a step (as the progress logger prints it) belongs to. The table checks
+    run inside the steps writing the tables; separate check steps are older refreshes'
+    (and check-only runs launched from the Dagster UI)."""
     if step.endswith(("_published_shape", "_row_count_change")) or "check" in step:
         return "checks"
     if step.startswith("raw/"):

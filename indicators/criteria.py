@@ -2,20 +2,25 @@
 
 Pure functions from input frames to the published frames `mart.indicator_values`
 and `mart.area_status` (contract.md). No Dagster here: the assets call these.
-The work is split by what it holds: `area_sums` (exact area sums in a private
-in-memory DuckDB), `indicator_values` (values and exact threshold tests),
+The work is split by what it holds: `area_sums` (exact area sums in DuckDB: a
+private in-memory one for frames, or the caller's own connection where the inputs
+already are), `indicator_values` (values and exact threshold tests),
 `status_rules` and `status` (statuses in three-valued logic, look-back,
 kombineret udlejning). The rules themselves are data in `catalogue.yaml`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import duckdb
 import polars as pl
 
-from indicators.area_sums import open_workspace, residents
-from indicators.catalogue import Catalogue
+from indicators.area_sums import attach_inputs, build_workspace, open_workspace, residents
+from indicators.catalogue import Catalogue, Definition
 from indicators.indicator_values import (
     INDICATOR_VALUE_SCHEMA,
+    create_indicator_values,
     evaluate_definition,
     indicator_values,
     regime_definitions,
@@ -26,6 +31,8 @@ __all__ = [
     "AREA_STATUS_SCHEMA",
     "INDICATOR_VALUE_SCHEMA",
     "compute_area_status",
+    "compute_criteria",
+    "compute_criteria_in",
     "compute_indicator_values",
 ]
 
@@ -75,14 +82,23 @@ def compute_area_status(
             + " (compute_indicator_values gives them; the forebyggelse columns are needed "
             "for forebyggelsesomraade)"
         )
-    kombi = catalogue.kombi_definition()
-    con = open_workspace(kaas, membership, areas, national, regional, catalogue, [kombi])
+    con = open_workspace(kaas, membership, areas, national, regional, catalogue,
+                         [catalogue.kombi_definition()])
     try:
-        area_residents = residents(con, catalogue)
-        k1_tests = evaluate_definition(con, kombi, kombi_thresholds(catalogue))
+        return _status_from_workspace(con, indicator_values, catalogue)
     finally:
         con.close()
-    return area_status(indicator_values, area_residents, k1_tests, catalogue)
+
+
+def _all_definitions(catalogue: Catalogue) -> list[Definition]:
+    return [d for _, _, d in regime_definitions(catalogue)] + [catalogue.kombi_definition()]
+
+
+def _status_from_workspace(
+    con: duckdb.DuckDBPyConnection, values: pl.DataFrame, catalogue: Catalogue
+) -> pl.DataFrame:
+    k1_tests = evaluate_definition(con, catalogue.kombi_definition(), kombi_thresholds(catalogue))
+    return area_status(values, residents(con, catalogue), k1_tests, catalogue)
 
 
 def compute_criteria(
@@ -95,13 +111,31 @@ def compute_criteria(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(indicator values, area status) from one workspace: the area sums are built once
     for both (building them is most of the work)."""
-    kombi = catalogue.kombi_definition()
-    definitions = [d for _, _, d in regime_definitions(catalogue)] + [kombi]
-    con = open_workspace(kaas, membership, areas, national, regional, catalogue, definitions)
+    con = open_workspace(kaas, membership, areas, national, regional, catalogue,
+                         _all_definitions(catalogue))
     try:
         values = indicator_values(con, catalogue)
-        area_residents = residents(con, catalogue)
-        k1_tests = evaluate_definition(con, kombi, kombi_thresholds(catalogue))
+        return values, _status_from_workspace(con, values, catalogue)
     finally:
         con.close()
-    return values, area_status(values, area_residents, k1_tests, catalogue)
+
+
+def compute_criteria_in(
+    con: duckdb.DuckDBPyConnection,
+    inputs: Mapping[str, str],
+    catalogue: Catalogue,
+    values_table: str,
+) -> pl.DataFrame:
+    """`compute_criteria` where the inputs already are: `inputs` names the relations in
+    `con` holding kaas, membership, areas, national and regional (e.g. a warehouse's
+    staging tables). The indicator values are left in the temporary table
+    `values_table` (to be published by SQL); the area status is returned.
+
+    Same rules and SQL as `compute_criteria`; it saves copying a national KÅS table
+    into Python and back (the warehouse's reason for being).
+    """
+    attach_inputs(con, inputs)
+    build_workspace(con, catalogue, _all_definitions(catalogue))
+    create_indicator_values(con, catalogue, values_table)
+    values = con.execute(f"SELECT * FROM {values_table}").pl()
+    return _status_from_workspace(con, values, catalogue)

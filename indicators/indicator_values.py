@@ -130,7 +130,8 @@ def definition_sql(definition: Definition, thresholds: Mapping[str, Threshold]) 
             FROM t JOIN area_region ar USING (area_id)
             {" ".join(joins)}
         )
-        SELECT area_id, list_year AS year,
+        SELECT area_id, CAST(list_year AS INTEGER) AS year,
+               {_data_years_sql(definition)} AS data_years,
                CASE WHEN valid THEN (100 * big_n)::DOUBLE / big_d::DOUBLE END AS value,
                numerator, denominator,
                NOT valid AND any_suppressed AS suppressed,
@@ -139,21 +140,20 @@ def definition_sql(definition: Definition, thresholds: Mapping[str, Threshold]) 
     """
 
 
+def _data_years_sql(definition: Definition) -> str:
+    """The data years behind list year `list_year`, as text: '2020' or '2020-2021'."""
+    latest = f"(list_year - {definition.data_year_lag})"
+    if definition.window == 1:
+        return f"CAST({latest} AS VARCHAR)"
+    return (f"CAST({latest} - {definition.window - 1} AS VARCHAR) || '-' || "
+            f"CAST({latest} AS VARCHAR)")
+
+
 def evaluate_definition(
     con: duckdb.DuckDBPyConnection, definition: Definition, thresholds: Mapping[str, Threshold]
 ) -> pl.DataFrame:
-    """Run `definition_sql` and add the `data_years` text (e.g. '2020-2021')."""
-    frame = con.execute(definition_sql(definition, thresholds)).pl()
-    latest = pl.col("year") - definition.data_year_lag
-    first = latest - (definition.window - 1)
-    data_years = (
-        latest.cast(pl.Utf8)
-        if definition.window == 1
-        else pl.concat_str([first.cast(pl.Utf8), pl.lit("-"), latest.cast(pl.Utf8)])
-    )
-    return frame.with_columns(
-        pl.col("year").cast(pl.Int32), data_years.alias("data_years")
-    )
+    """`definition_sql` run: per area and year the value, data years and threshold tests."""
+    return con.execute(definition_sql(definition, thresholds)).pl()
 
 
 INDICATOR_VALUE_SCHEMA = {
@@ -182,41 +182,49 @@ def regime_definitions(catalogue: Catalogue) -> list[tuple[str, str, Definition]
     ]
 
 
-def indicator_values(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pl.DataFrame:
-    """mart.indicator_values: every criterion of every regime, every area and list year."""
-    frames = []
+def indicator_values_sql(catalogue: Catalogue) -> str:
+    """One query for mart.indicator_values: every criterion of every regime, every area
+    and list year, in INDICATOR_VALUE_SCHEMA's columns and order."""
+    parts = []
     for regime_id, indicator_id, definition in regime_definitions(catalogue):
         criterion = catalogue.regimes[regime_id].criteria[indicator_id]
         thresholds = {"main": criterion.threshold}
         if criterion.forebyggelse_threshold is not None:
             thresholds["forebyggelse"] = criterion.forebyggelse_threshold
-        frame = evaluate_definition(con, definition, thresholds)
-        if "threshold_forebyggelse" not in frame.columns:
-            frame = frame.with_columns(
-                pl.lit(None, pl.Float64).alias("threshold_forebyggelse"),
-                pl.lit(None, pl.Boolean).alias("meets_forebyggelse"),
-            )
-        frames.append(
-            frame.select(
-                "area_id",
-                "year",
-                pl.lit(regime_id).alias("regime"),
-                pl.lit(indicator_id).alias("indicator_id"),
-                "value",
-                "numerator",
-                "denominator",
-                "data_years",
-                pl.col("threshold_main").alias("threshold"),
-                pl.col("meets_main").alias("meets_threshold"),
-                "suppressed",
-                pl.col("threshold_forebyggelse").alias("forebyggelse_threshold"),
-                pl.col("meets_forebyggelse").alias("meets_forebyggelse_threshold"),
-            )
+        forebyggelse = (
+            "threshold_forebyggelse AS forebyggelse_threshold, "
+            "meets_forebyggelse AS meets_forebyggelse_threshold"
+            if "forebyggelse" in thresholds else
+            "NULL::DOUBLE AS forebyggelse_threshold, NULL::BOOLEAN AS meets_forebyggelse_threshold"
         )
-    if not frames:
-        return pl.DataFrame(schema=INDICATOR_VALUE_SCHEMA)
-    return (
-        pl.concat(frames)
-        .cast(INDICATOR_VALUE_SCHEMA)  # type: ignore[arg-type]
-        .sort("area_id", "year", "regime", "indicator_id")
-    )
+        parts.append(
+            f"""
+            SELECT area_id, year, {_sql_list([regime_id])} AS regime,
+                   {_sql_list([indicator_id])} AS indicator_id, value, numerator,
+                   denominator, data_years, threshold_main AS threshold,
+                   meets_main AS meets_threshold, suppressed, {forebyggelse}
+            FROM ({definition_sql(definition, thresholds)})
+            """
+        )
+    if not parts:
+        sql_types = {pl.Utf8: "VARCHAR", pl.Int32: "INTEGER", pl.Float64: "DOUBLE",
+                     pl.Boolean: "BOOLEAN"}
+        columns = ", ".join(f"NULL::{sql_types[dtype]} AS {name}"
+                            for name, dtype in INDICATOR_VALUE_SCHEMA.items())
+        return f"SELECT {columns} LIMIT 0"
+    return (f"SELECT * FROM ({' UNION ALL '.join(parts)}) "
+            "ORDER BY area_id, year, regime, indicator_id")
+
+
+def indicator_values(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> pl.DataFrame:
+    """mart.indicator_values as a frame (INDICATOR_VALUE_SCHEMA)."""
+    frame = con.execute(indicator_values_sql(catalogue)).pl()
+    return frame.cast(INDICATOR_VALUE_SCHEMA)  # type: ignore[arg-type]
+
+
+def create_indicator_values(
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, table: str
+) -> None:
+    """mart.indicator_values as a temporary table `table` in `con`, for publishing by
+    SQL without a copy through Python."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {indicator_values_sql(catalogue)}")

@@ -6,7 +6,6 @@ import dagster as dg
 
 from assets import indicators as indicator_assets
 from assets import mart, publish, raw, staging, survey
-from pipelines.checks import published_table_checks
 from pipelines.jobs import nightly, nightly_schedule
 from pipelines.progress import progress_logger
 from pipelines.resources import build_resources, deployment_resources
@@ -20,7 +19,6 @@ def build_definitions(paths: Paths | None = None, fail_at: str = "") -> dg.Defin
     deployment's environment, BOLIGMONITOR_HOME and BOLIGMONITOR_DATA (the daemon)."""
     return dg.Definitions(
         assets=dg.load_assets_from_modules(ASSET_MODULES),
-        asset_checks=published_table_checks(),
         jobs=[nightly],
         schedules=[nightly_schedule],
         sensors=[incoming_deliveries],

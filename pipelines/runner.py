@@ -35,6 +35,15 @@ def prepare_instance(paths: Paths) -> dg.DagsterInstance:
 def first_error(result: dg.ExecuteInProcessResult) -> str | None:
     """The message of the first failure, as the person who must fix it needs it."""
     for event in result.all_events:
+        # A failed blocking check is reported before the step it fails; its problems
+        # say more than the step's "blocking asset check failed".
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                details = evaluation.metadata.get("problems")
+                return (f"check {evaluation.asset_key.to_user_string()} "
+                        f"{evaluation.check_name} failed: "
+                        f"{details.value if details is not None else ''}")
         if event.is_step_failure:
             error = event.step_failure_data.error
             # Dagster wraps user errors; the cause holds our InputError text.
@@ -46,14 +55,6 @@ def first_error(result: dg.ExecuteInProcessResult) -> str | None:
                 # The problems already say file, row and column; the class name adds nothing.
                 message = message.split(": ", 1)[-1]
             return f"{event.step_key.replace('__', '/')}: {message}"
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-                details = evaluation.metadata.get("problems")
-                return (f"check {evaluation.asset_key.to_user_string()} "
-                        f"{evaluation.check_name} failed: "
-                        f"{details.value if details is not None else ''}")
     return None if result.success else "the run failed (see the Dagster run log)"
 
 

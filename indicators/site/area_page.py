@@ -10,6 +10,8 @@ where the figures come from.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from indicators.site import danish
 from indicators.site.datatable import NOT_APPLICABLE, Column, DataTable
 from indicators.site.figures import survey_area_figure, trend_figure
@@ -30,6 +32,7 @@ from indicators.site.vocabulary import (
     status_label,
     threshold_words,
 )
+from indicators.site.workers import run_split, worker_count
 
 # The municipality's social-housing sums behind each indicator (contract.md,
 # kaas maal codes): numerator and denominator of the same single-year share.
@@ -371,9 +374,24 @@ def _municipality_context(data: SiteData, area: Area, state) -> tuple[list[str],
     return sentences, table
 
 
+# Below this many areas per process a fork costs more than it saves.
+MIN_AREAS_PER_WORKER = 100
+
+
 def write_area_pages(data: SiteData, writer: PageWriter) -> None:
+    areas = list(data.area_order)
+    workers = worker_count(writer.options.workers, len(areas), MIN_AREAS_PER_WORKER)
+    before = len(writer.written)
+    written = run_split(areas, lambda chunk: _write_some(data, writer, chunk), workers)
+    # This process's pages are in writer.written already; the workers' only in `written`.
+    del writer.written[before:]
+    writer.written += written
+
+
+def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list[Path]:
+    before = len(writer.written)
     provenance = writer.provenance()
-    for area_id in data.area_order:
+    for area_id in area_ids:
         area = data.areas[area_id]
         state = data.state(area_id)
         charts = [c for c in (_trend_chart(data, area, i) for i in data.indicators_present())
@@ -398,3 +416,4 @@ def write_area_pages(data: SiteData, writer: PageWriter) -> None:
             data_years=data.data_years_used(area_id),
             has_early_warning=data.has_early_warning,
         )
+    return writer.written[before:]

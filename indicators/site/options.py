@@ -31,3 +31,7 @@ class SiteOptions(BaseModel):
         "when no crossing year is projected."
     )
     sha256_prefix: int = Field(12, ge=8, le=64, description="Hex digits of SHA-256 shown.")
+    workers: int | None = Field(
+        None, ge=1, description="Processes rendering the area pages (default: one per core; "
+        "fewer when there are too few areas for a fork to pay off)."
+    )

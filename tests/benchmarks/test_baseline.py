@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -12,7 +13,11 @@ from benchmarks.baseline import csv_dialect, run_baseline
 from benchmarks.generate_national import generate
 from indicators.area_year import area_residents
 from indicators.catalogue import load_catalogue
-from indicators.criteria import compute_area_status, compute_indicator_values
+from indicators.criteria import (
+    compute_area_status,
+    compute_criteria_in,
+    compute_indicator_values,
+)
 from indicators.inputs.areas import read_areas, read_membership
 from indicators.inputs.kaas import combine_deliveries, read_kaas_file
 from indicators.inputs.measures import load_delivery_labels
@@ -25,8 +30,8 @@ def national(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def product(national) -> dict[str, pl.DataFrame]:
-    """The product's own figures, from its readers and pure functions."""
+def inputs(national) -> dict[str, pl.DataFrame]:
+    """The criteria's inputs, read by the product's own readers."""
     areas = read_areas(national / "areas" / "areas.csv", "areas/areas.csv")
     membership = read_membership(national / "areas" / "membership.csv",
                                  "areas/membership.csv", areas).drop("_row")
@@ -42,10 +47,16 @@ def product(national) -> dict[str, pl.DataFrame]:
         "regional": read_reference(national / "reference" / "regional.csv",
                                    "reference/regional.csv", regional=True).drop("_row"),
     }
+    return inputs
+
+
+@pytest.fixture(scope="module")
+def product(inputs) -> dict[str, pl.DataFrame]:
+    """The product's own figures, from its pure functions."""
     catalogue = load_catalogue()
     values = compute_indicator_values(**inputs, catalogue=catalogue)
     return {
-        "area_year": area_residents(kaas, membership),
+        "area_year": area_residents(inputs["kaas"], inputs["membership"]),
         "indicator_values": values,
         "area_status": compute_area_status(values, **inputs, catalogue=catalogue),
     }
@@ -110,3 +121,26 @@ def test_dialect_comes_from_the_file_not_its_name(tmp_path):
     comma.write_bytes(b"\xef\xbb\xbfafdeling_id,aar,maal,vaerdi\n001-0001,2020,beboere,5\n")
     assert csv_dialect(ansi) == ("latin-1", ";")
     assert csv_dialect(comma) == ("utf-8", ",")
+
+
+def test_criteria_inside_a_warehouse_file_equal_the_frames_path(inputs, product, tmp_path):
+    """The refresh computes the criteria in the warehouse connection on its staging
+    tables (`compute_criteria_in`); it must give the frames path's rows exactly."""
+    conn = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    conn.execute("CREATE SCHEMA staging")
+    for name, frame in inputs.items():
+        conn.register("incoming", frame)
+        conn.execute(f"CREATE TABLE staging.{name} AS SELECT * FROM incoming")
+        conn.unregister("incoming")
+    status = compute_criteria_in(conn, {name: f"staging.{name}" for name in inputs},
+                                 load_catalogue(), values_table="values_out")
+    values = conn.execute("SELECT * FROM values_out").pl()
+    conn.close()
+    assert values.height > 1000
+    assert values.equals(product["indicator_values"])
+    assert status.equals(product["area_status"])
+    # Nothing of the workspace is left in the warehouse file: it was all temporary.
+    reopened = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    assert reopened.execute("SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall() == [
+        ("staging",)]
+    reopened.close()

@@ -10,6 +10,9 @@ import time
 import duckdb
 import pytest
 
+from indicators import tables
+from pipelines.runner import run_refresh
+from pipelines.settings import Paths
 from tests.e2e.conftest import CLI, digest_tree, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -89,6 +92,26 @@ def test_failure_late_in_the_run_leaves_the_publication_byte_identical(published
         "SELECT failed_runs_since_last_publish FROM mart.refresh").fetchall()
     conn.close()
     assert len(failed_runs) == 1
+
+
+def test_a_failed_blocking_check_stops_the_run_before_anything_is_published(
+    published, monkeypatch
+):
+    home, data = published
+    serving = home / "serving" / "boligmonitor.duckdb"
+    before = serving.read_bytes()
+    site_before = digest_tree(home / "site")
+    # A stricter expectation than the data meets: Randers is region 1082.
+    strict = tables.AREAS.model_copy(deep=True)
+    next(c for c in strict.columns if c.name == "region_code").maximum = 1081
+    monkeypatch.setattr(tables, "AREAS", strict)
+    monkeypatch.setenv("DAGSTER_HOME", "")  # run_refresh sets it; restored afterwards
+    outcome = run_refresh(Paths(home=home, data=data))
+    assert not outcome.success
+    assert outcome.error.startswith("check mart/areas published_shape failed: ")
+    assert "values of region_code above 1081" in outcome.error
+    assert serving.read_bytes() == before
+    assert digest_tree(home / "site") == site_before
 
 
 def test_second_refresh_waits_or_gives_up_clearly(published):

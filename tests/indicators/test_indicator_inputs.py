@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import duckdb
 import polars as pl
 import pytest
 
+from indicators.area_sums import _units
 from indicators.criteria import compute_area_status, compute_indicator_values
 from tests.indicators.builders import Inputs, catalogue, neutral
 
@@ -69,3 +73,23 @@ def test_no_data_gives_empty_frames_with_the_schema() -> None:
     assert values.columns[:11] == ["area_id", "year", "regime", "indicator_id", "value",
                                    "numerator", "denominator", "data_years", "threshold",
                                    "meets_threshold", "suppressed"]
+
+
+@pytest.mark.parametrize("text", ["-1.5", "0.000001", "-0.000001", "999999999999.999999",
+                                  "-999999999999.999999", "160.25", "0"])
+def test_micro_units_are_exact(text: str) -> None:
+    con = duckdb.connect()
+    (units,), = con.execute(f"SELECT {_units('x')} FROM (SELECT ?::DECIMAL(18,6) AS x)",
+                            [Decimal(text)]).fetchall()
+    assert units == int(Decimal(text) * 10**6)
+
+
+def test_values_too_large_for_exact_arithmetic_fail_loudly() -> None:
+    frames = _frames()
+    wide = pl.Decimal(38, 6)
+    frames[0] = frames[0].with_columns(
+        pl.when(pl.col("maal") == "beboere_18_64").then(pl.lit(Decimal("1e13"), wide))
+        .otherwise(pl.col("vaerdi").cast(wide)).alias("vaerdi")
+    )
+    with pytest.raises(duckdb.Error, match="10000000000000"):
+        compute_indicator_values(*frames, catalogue())

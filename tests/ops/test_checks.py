@@ -3,7 +3,10 @@
 import duckdb
 
 from indicators import tables
-from pipelines.checks import published_table_checks, row_count_change, table_problems
+import dagster as dg
+
+from pipelines.checks import check_results, row_count_change, table_problems
+from pipelines.definitions import ASSET_MODULES
 
 
 def survey_table(rows):
@@ -37,8 +40,8 @@ def test_duplicate_keys_nulls_ranges_and_vocabulary_are_found():
 
 
 def test_every_published_mart_has_a_blocking_shape_check_and_a_warning_row_check():
-    checks = published_table_checks()
-    specs = [spec for check in checks for spec in check.check_specs]
+    assets = dg.load_assets_from_modules(ASSET_MODULES)
+    specs = [spec for asset in assets for spec in asset.check_specs]
     for table in tables.PUBLISHED:
         if table.name == "refresh":
             continue
@@ -52,3 +55,16 @@ def test_row_count_change_tolerance():
     assert row_count_change(100, 120)[0] is True
     assert row_count_change(100, 60)[0] is False
     assert row_count_change(0, 5)[0] is False
+
+
+def test_check_results_fail_the_shape_and_warn_on_the_row_count():
+    bad = [GOOD, ("2010", 2010, "nord", "evening_safety", 10, 1, 150.0, 1.0, 2.0, "over", False)]
+    shape, rows = check_results(survey_table(bad), tables.SURVEY_RESULTS, previous_rows=20,
+                                rows=2)
+    assert shape.check_name == "published_shape" and not shape.passed
+    assert "above 100" in shape.metadata["problems"].value
+    assert rows.check_name == "row_count_change" and not rows.passed
+    assert rows.severity == dg.AssetCheckSeverity.WARN
+    assert rows.metadata["row_count"].value == "20 -> 2 rows (-90%)"
+    good_shape, _ = check_results(survey_table([GOOD]), tables.SURVEY_RESULTS, None, 1)
+    assert good_shape.passed
