@@ -12,7 +12,7 @@ from indicators.inputs.areas import (
     read_membership,
 )
 from indicators.inputs.kaas import combine_deliveries
-from indicators.inputs.kaas_cache import read_kaas_cached
+from indicators.inputs.kaas_cache import cache_entry, prune_cache, read_kaas_cached
 from indicators.inputs.measures import load_delivery_labels
 from indicators.inputs.reference import read_official_status, read_reference
 from pipelines.raw_store import received_copies
@@ -98,7 +98,7 @@ def staging_kaas(context: dg.AssetExecutionContext, warehouse: Warehouse):
         digests = dict(conn.execute(
             "SELECT name, sha256 FROM raw.files WHERE kind = 'kaas'").fetchall())
         cache_dir = warehouse.workspace.paths.home / "cache" / "kaas"
-        deliveries, cached = [], 0
+        deliveries, cached, entries = [], 0, []
         for name, path in copies.items():
             if name == labels_name:
                 continue
@@ -107,6 +107,8 @@ def staging_kaas(context: dg.AssetExecutionContext, warehouse: Warehouse):
                 labels_sha256=digests.get(labels_name), cache_dir=cache_dir)
             deliveries.append(records)
             cached += hit
+            entries.append(cache_entry(cache_dir, digests[name], name, digests.get(labels_name)))
+        pruned = prune_cache(cache_dir, entries)
         if not deliveries:
             raise InputError(InputProblem("kaas/", "holds no KÅS file; expected *.csv or "
                                           "*.xlsx deliveries"))
@@ -131,6 +133,7 @@ def staging_kaas(context: dg.AssetExecutionContext, warehouse: Warehouse):
             data_years=f"{years.min()}-{years.max()}" if len(years) else "",
             deliveries=len(deliveries),
             deliveries_parsed=len(deliveries) - cached,
+            cache_entries_pruned=pruned,
             suppressed_cells=int(combined.values["suppressed"].sum()),
             afdelinger_outside_areas=outside,
         ),

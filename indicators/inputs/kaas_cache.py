@@ -3,13 +3,15 @@
 A delivery's records depend on its bytes, its name (the delivery date and the
 file named in errors come from it), `kaas/labels.yaml` and the reader's own
 code. The cache key hashes all four; a changed reader or mapping parses
-everything again. Entries are Parquet files under `<home>/cache/kaas/`.
+everything again. Entries are Parquet files under `<home>/cache/kaas/`; after
+each refresh the entries it did not use (files since changed or removed, an
+older reader) are deleted, so the cache holds one entry per current delivery.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -34,13 +36,16 @@ def cache_key(file_sha256: str, name: str, labels_sha256: str | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def cache_entry(cache_dir: Path, file_sha256: str, name: str, labels_sha256: str | None) -> Path:
+    return cache_dir / f"{cache_key(file_sha256, name, labels_sha256)}.parquet"
+
+
 def read_kaas_cached(path: Path, name: str, labels: DeliveryLabels | None, *,
                      file_sha256: str, labels_sha256: str | None,
                      cache_dir: Path) -> tuple[pl.DataFrame, bool]:
     """(records, read from cache) for one delivery."""
-    target = cache_dir / f"{cache_key(file_sha256, name, labels_sha256)}.parquet"
+    target = cache_entry(cache_dir, file_sha256, name, labels_sha256)
     if target.exists():
-        os.utime(target)  # recently used: kept by pruning
         return pl.read_parquet(target), True
     records = read_kaas_file(path, name, labels)
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -48,3 +53,15 @@ def read_kaas_cached(path: Path, name: str, labels: DeliveryLabels | None, *,
     records.write_parquet(partial, compression="lz4")
     partial.replace(target)
     return records, False
+
+
+def prune_cache(cache_dir: Path, used: Iterable[Path]) -> int:
+    """Delete every entry not in `used` (and partial writes of interrupted runs); returns
+    how many. Runs hold the home's refresh lock, so no other run is using the cache."""
+    keep = {Path(p).name for p in used}
+    removed = 0
+    for entry in sorted(cache_dir.glob("*")) if cache_dir.is_dir() else []:
+        if entry.name not in keep and entry.suffix in (".parquet", ".partial"):
+            entry.unlink()
+            removed += 1
+    return removed

@@ -1,0 +1,70 @@
+"""The yearly case through the real command: a refresh parses only KÅS deliveries it has
+not seen (content hashes), gives the same figures as a full parse, and keeps its cache to
+the deliveries in use."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pytest
+
+from tests.e2e.conftest import run_cli
+
+pytestmark = pytest.mark.e2e
+
+CSV = "kaas/kaas_randers_2025-11-03.csv"
+
+
+def kaas_materialization(home) -> dict:
+    instance = dg.DagsterInstance.from_config(str(home / "dagster"))
+    try:
+        record = instance.fetch_materializations(
+            dg.AssetKey(["staging", "kaas"]), limit=1).records[0]
+    finally:
+        instance.dispose()
+    return {k: v.value for k, v in record.asset_materialization.metadata.items()}
+
+
+def published(home, sql: str):
+    conn = duckdb.connect(str(home / "serving" / "boligmonitor.duckdb"), read_only=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def refresh(home, data):
+    result = run_cli("refresh", "--home", str(home), "--data", str(data))
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_only_new_or_changed_deliveries_are_parsed(tmp_path, sample_copy):
+    home = tmp_path / "home"
+    refresh(home, sample_copy)
+    first = kaas_materialization(home)
+    assert (first["deliveries"], first["deliveries_parsed"]) == (3, 3)
+    figures = "SELECT * FROM mart.indicator_values ORDER BY ALL"
+    before = published(home, figures)
+    residents_2023 = ("SELECT sum(vaerdi) FROM mart.municipality_year "
+                      "WHERE year = 2023 AND maal = 'beboere'")
+    (total_before,), = published(home, residents_2023)
+
+    refresh(home, sample_copy)
+    again = kaas_materialization(home)
+    assert again["deliveries_parsed"] == 0
+    assert published(home, figures) == before  # cached records give the same figures
+
+    # A revised delivery: one cell changes, so that file alone is parsed again.
+    path = sample_copy / CSV
+    text = path.read_bytes().decode("cp1252")
+    line = next(row for row in text.splitlines() if row.startswith("027-0012;2023;Beboere i alt;"))
+    residents = int(line.rsplit(";", 1)[1])
+    path.write_bytes(text.replace(line, line.replace(f";{residents}", f";{residents + 7}"))
+                     .encode("cp1252"))
+    refresh(home, sample_copy)
+    revised = kaas_materialization(home)
+    assert (revised["deliveries_parsed"], revised["cache_entries_pruned"]) == (1, 1)
+    (total_after,), = published(home, residents_2023)
+    assert total_after == total_before + 7
+    # One entry per delivery in use: the revised file's old entry is gone.
+    assert sorted(p.suffix for p in (home / "cache" / "kaas").iterdir()) == [".parquet"] * 3
