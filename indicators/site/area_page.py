@@ -247,11 +247,10 @@ def _official_table(data: SiteData, area: Area) -> DataTable | None:
 
 
 def _survey_chart(data: SiteData, area: Area) -> Chart | None:
-    rows = data.survey_rows(EVENING_SAFETY)
-    mine = {str(r["wave_id"]): r for r in rows if r.get("area_id") == area.area_id}
+    mine = {str(r["wave_id"]): r for r in data.survey_rows(EVENING_SAFETY, area.area_id)}
     if not mine:
         return None
-    overall = {str(r["wave_id"]): r for r in rows if r.get("area_id") == "all"}
+    overall = {str(r["wave_id"]): r for r in data.survey_rows(EVENING_SAFETY, "all")}
     waves = [w for w in data.waves() if w["wave_id"] in mine]
     labels = [w["title"] or str(w["year"]) for w in waves]
     labels = [f"{w['year']}" if w["year"] else lbl for w, lbl in zip(waves, labels, strict=True)]

@@ -265,8 +265,11 @@ class SiteData:
         self._wave_info_index = {(str(r.get("wave_id")), r.get("area_id")): r
                                  for r in reversed(self._waves_info)}
         self._survey_by_item: dict[str, list[dict]] = {}
+        self._survey_by_item_area: dict[tuple[str, str], list[dict]] = {}
         for r in self._survey:
             self._survey_by_item.setdefault(r.get("item_id"), []).append(r)
+            self._survey_by_item_area.setdefault((r.get("item_id"), r.get("area_id")),
+                                                 []).append(r)
         self._municipality_index: dict[tuple[int | None, int | None, str], object] = {}
         self._municipality_years: dict[int | None, set[int | None]] = {}
         for r in reversed(self._municipality):
@@ -502,8 +505,12 @@ class SiteData:
 
     # --- surveys -----------------------------------------------------------
 
-    def survey_rows(self, item_id: str = EVENING_SAFETY) -> list[dict]:
-        return self._survey_by_item.get(item_id, [])
+    def survey_rows(self, item_id: str = EVENING_SAFETY, area_id: str | None = None
+                    ) -> list[dict]:
+        """One item's survey results: of every area, or of one (`"all"`: the whole survey)."""
+        if area_id is None:
+            return self._survey_by_item.get(item_id, [])
+        return self._survey_by_item_area.get((item_id, area_id), [])
 
     def waves(self) -> list[dict]:
         """Waves with their year and title, oldest first."""

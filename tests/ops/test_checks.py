@@ -1,10 +1,9 @@
 """Data-quality checks on the published tables, as plain functions and as definitions."""
 
+import dagster as dg
 import duckdb
 
 from indicators import tables
-import dagster as dg
-
 from pipelines.checks import check_results, row_count_change, table_problems
 from pipelines.definitions import ASSET_MODULES
 

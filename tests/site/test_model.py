@@ -112,3 +112,16 @@ def test_changes_taken_from_status_changes_table_when_present():
     data = SiteData(frames, SiteOptions())
     assert data.change("glarbjergvej").lost == ["Udsat boligområde"]
     assert data.change("vangdalen").gained == []
+
+
+def test_survey_rows_of_one_area_are_that_areas_rows_of_the_item():
+    frames = synthetic_frames()
+    data = SiteData(frames, SiteOptions())
+    survey = frames["survey_results"]
+    for area_id in [*survey["area_id"].unique().to_list(), "nowhere"]:
+        expected = survey.filter(item_id="evening_safety", area_id=area_id).to_dicts()
+        rows = data.survey_rows("evening_safety", area_id)
+        assert sorted((r["wave_id"], r["share"]) for r in rows) == sorted(
+            (r["wave_id"], r["share"]) for r in expected)
+    assert data.survey_rows("evening_safety", "vangdalen")
+    assert data.survey_rows("evening_safety", "nowhere") == []
