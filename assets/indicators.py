@@ -3,7 +3,7 @@
 
 import dagster as dg
 
-from assets.mart import mart_asset, publish_table, staging
+from assets.mart import mart, mart_asset, publish_table, staging
 from indicators import tables
 from indicators.catalogue import load_catalogue
 from indicators.criteria import compute_criteria_in
@@ -22,15 +22,11 @@ INPUTS = [staging(name) for name in CRITERIA_INPUTS]
 STAGING_INPUTS = {name: f"staging.{name}" for name in CRITERIA_INPUTS}
 
 
-def mart(name: str) -> dg.AssetKey:
-    return dg.AssetKey(["mart", name])
-
-
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["mart", "indicator_values"], group_name="mart", kinds={"duckdb", "polars"},
+        dg.AssetSpec(mart("indicator_values"), group_name="mart", kinds={"duckdb", "polars"},
                      deps=INPUTS, description=tables.INDICATOR_VALUES.description),
-        dg.AssetSpec(["mart", "area_status"], group_name="mart", kinds={"duckdb", "polars"},
+        dg.AssetSpec(mart("area_status"), group_name="mart", kinds={"duckdb", "polars"},
                      deps=INPUTS, description=tables.AREA_STATUS.description),
     ],
     check_specs=check_specs(tables.INDICATOR_VALUES) + check_specs(tables.AREA_STATUS),

@@ -15,6 +15,10 @@ def staging(name: str) -> dg.AssetKey:
     return dg.AssetKey(["staging", name])
 
 
+def mart(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["mart", name])
+
+
 def mart_asset(table: tables.Table, deps: list[dg.AssetKey], kinds: set[str]):
     """@asset for a published table: its key, description and checks from `tables`."""
     return dg.asset(key=[table.schema_name, table.name], group_name="mart", kinds=kinds,

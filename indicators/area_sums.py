@@ -62,7 +62,7 @@ def _check_input(con: duckdb.DuckDBPyConnection, name: str) -> None:
             )
 
 
-def _units(column: str) -> str:
+def micro_units(column: str) -> str:
     """`column` × 10^6 as an exact BIGINT.
 
     Whole and fractional parts are scaled apart so every step stays in 64-bit
@@ -136,7 +136,7 @@ def build_workspace(
         f"""
         CREATE OR REPLACE TEMP TABLE kaas_units AS
         SELECT afdeling_id, CAST(aar AS INTEGER) AS aar, maal,
-               CASE WHEN NOT coalesce(suppressed, false) THEN {_units("vaerdi")} END AS units,
+               CASE WHEN NOT coalesce(suppressed, false) THEN {micro_units("vaerdi")} END AS units,
                {_state("vaerdi", "suppressed")} AS state
         FROM kaas_in
         WHERE maal IN (SELECT unnest($measures))
@@ -186,7 +186,7 @@ def build_workspace(
             CREATE OR REPLACE TEMP TABLE {table} AS
             SELECT {keys}, maal,
                    CASE WHEN NOT coalesce(suppressed, false)
-                        THEN CAST({_units("vaerdi")} AS HUGEINT) END AS units,
+                        THEN CAST({micro_units("vaerdi")} AS HUGEINT) END AS units,
                    {_state("vaerdi", "suppressed")} AS state
             FROM {source}
             """

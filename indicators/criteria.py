@@ -31,7 +31,6 @@ __all__ = [
     "AREA_STATUS_SCHEMA",
     "INDICATOR_VALUE_SCHEMA",
     "compute_area_status",
-    "compute_criteria",
     "compute_criteria_in",
     "compute_indicator_values",
 ]
@@ -101,38 +100,21 @@ def _status_from_workspace(
     return area_status(values, residents(con, catalogue), k1_tests, catalogue)
 
 
-def compute_criteria(
-    kaas: pl.DataFrame,
-    membership: pl.DataFrame,
-    areas: pl.DataFrame,
-    national: pl.DataFrame,
-    regional: pl.DataFrame,
-    catalogue: Catalogue,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(indicator values, area status) from one workspace: the area sums are built once
-    for both (building them is most of the work)."""
-    con = open_workspace(kaas, membership, areas, national, regional, catalogue,
-                         _all_definitions(catalogue))
-    try:
-        values = indicator_values(con, catalogue)
-        return values, _status_from_workspace(con, values, catalogue)
-    finally:
-        con.close()
-
-
 def compute_criteria_in(
     con: duckdb.DuckDBPyConnection,
     inputs: Mapping[str, str],
     catalogue: Catalogue,
     values_table: str,
 ) -> pl.DataFrame:
-    """`compute_criteria` where the inputs already are: `inputs` names the relations in
-    `con` holding kaas, membership, areas, national and regional (e.g. a warehouse's
-    staging tables). The indicator values are left in the temporary table
-    `values_table` (to be published by SQL); the area status is returned.
+    """Indicator values and area status from one set of area sums, computed where the
+    inputs already are: `inputs` names the relations in `con` holding kaas, membership,
+    areas, national and regional (e.g. a warehouse's staging tables). The indicator
+    values are left in the temporary table `values_table` (to be published by SQL); the
+    area status is returned.
 
-    Same rules and SQL as `compute_criteria`; it saves copying a national KÅS table
-    into Python and back (the warehouse's reason for being).
+    Same rules and SQL as `compute_indicator_values` and `compute_area_status` (a test
+    checks the rows are identical); it saves copying a national KÅS table into Python
+    and back, and building the area sums twice.
     """
     attach_inputs(con, inputs)
     build_workspace(con, catalogue, _all_definitions(catalogue))

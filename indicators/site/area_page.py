@@ -381,10 +381,9 @@ def write_area_pages(data: SiteData, writer: PageWriter) -> None:
     areas = list(data.area_order)
     workers = worker_count(writer.options.workers, len(areas), MIN_AREAS_PER_WORKER)
     before = len(writer.written)
-    written = run_split(areas, lambda chunk: _write_some(data, writer, chunk), workers)
-    # This process's pages are in writer.written already; the workers' only in `written`.
-    del writer.written[before:]
-    writer.written += written
+    # `written` holds every worker's pages, this process's included (already listed).
+    writer.written[before:] = run_split(
+        areas, lambda chunk: _write_some(data, writer, chunk), workers)
 
 
 def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list[Path]:

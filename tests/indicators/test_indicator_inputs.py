@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from indicators.area_sums import _units
+from indicators.area_sums import micro_units
 from indicators.criteria import compute_area_status, compute_indicator_values
 from tests.indicators.builders import Inputs, catalogue, neutral
 
@@ -79,7 +79,7 @@ def test_no_data_gives_empty_frames_with_the_schema() -> None:
                                   "-999999999999.999999", "160.25", "0"])
 def test_micro_units_are_exact(text: str) -> None:
     con = duckdb.connect()
-    (units,), = con.execute(f"SELECT {_units('x')} FROM (SELECT ?::DECIMAL(18,6) AS x)",
+    (units,), = con.execute(f"SELECT {micro_units('x')} FROM (SELECT ?::DECIMAL(18,6) AS x)",
                             [Decimal(text)]).fetchall()
     assert units == int(Decimal(text) * 10**6)
 
