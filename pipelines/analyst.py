@@ -2,7 +2,7 @@
 
 The connection is read-only with external access disabled and the setting
 locked, so a query cannot write, COPY to a file, ATTACH another database,
-read files or install extensions (measured: style.md).
+read files or install extensions (measured: docs/conventions.md).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def record_failed_night(context: dg.HookContext) -> None:
 
 
 # In-process: every step shares one process and one DuckDB file; a subprocess
-# per step costs seconds each and DuckDB allows one writer process (style.md).
+# per step costs seconds each and DuckDB allows one writer process (docs/conventions.md).
 nightly = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),

@@ -6,7 +6,7 @@ atomic renames: a hard link of the new file `os.replace`d over
 `<home>/serving/boligmonitor.duckdb`, and the symlink `<home>/site` replaced
 by one pointing at the new site. Readers only ever see a complete
 publication; one holding the old file keeps its snapshot until it
-reconnects (style.md, DuckDB locking). Rollback is the same swap to an older
+reconnects (docs/conventions.md, DuckDB locking). Rollback is the same swap to an older
 folder.
 """
 

@@ -24,8 +24,8 @@ from indicators.survey.results import survey_results
 
 from .exports import all_text, membership
 
-# shared/ lies beside the project (DEVELOPERS.md), on developers' machines and in CI.
-FIXTURE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "surveyxact-readsx"
+# Vendored in the repository (tests/fixtures/surveyxact-readsx/SOURCE.md: readSX, MIT).
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "surveyxact-readsx"
 VARIANTS = {"semicolon_ansi": ";", "comma_ansi": ",", "tab_utf16": "\t"}
 SCHOOL_CODES = ["10", "24", "26", "29", "30", "32", "33", "35", "37", "42", "45", "52",
                 "54", "56"]
@@ -33,9 +33,11 @@ SCHOOL_CODES = ["10", "24", "26", "29", "30", "32", "33", "35", "37", "42", "45"
 IDENTIFYING = ["id", "orgnr", "forn", "ettern", "email"]
 
 
-def test_the_shared_fixture_is_there():
+def test_the_vendored_fixture_is_there():
     # Fail, never skip: without the fixture the tests below would prove nothing.
-    assert FIXTURE.is_dir(), f"missing {FIXTURE}"
+    for variant in VARIANTS:
+        for name in ("dataset.csv", "structure.csv", "labels.csv"):
+            assert (FIXTURE / variant / name).is_file(), f"missing {FIXTURE / variant / name}"
 
 
 def school_area(code: str) -> str:
