@@ -272,6 +272,77 @@ class KombineretUdlejning(_Model):
         return self
 
 
+Colour = Literal["red", "orange", "yellow"]
+SIGNAL_CODES = ("status", "forebyggelse", "floor", "near", "projected", "survey", "local")
+
+
+class SignalRule(_Model):
+    colour: Colour
+
+
+class FloorSignal(SignalRule):
+    """Criteria hold but residents are below the floor, by at most this share of it."""
+
+    margin_share: Decimal = Field(ge=0, lt=1)
+
+    @field_validator("margin_share", mode="before")
+    @classmethod
+    def _exact(cls, raw: object) -> object:
+        return repr(raw) if isinstance(raw, float) else raw
+
+
+class NearSignal(SignalRule):
+    """One criterion short of a status, the missing one within this many points."""
+
+    margin_pp: Decimal = Field(ge=0)
+
+    @field_validator("margin_pp", mode="before")
+    @classmethod
+    def _exact(cls, raw: object) -> object:
+        return repr(raw) if isinstance(raw, float) else raw
+
+
+class ProjectedSignal(SignalRule):
+    """The trend projects a status within the next `lists` lists."""
+
+    lists: int = Field(ge=1)
+
+
+class SurveySignal(SignalRule):
+    """A wave's `vs_rest` finding, for list years wave year .. wave year + lists_after_wave."""
+
+    vs_rest: Literal["over", "under"]
+    lists_after_wave: int = Field(ge=0)
+
+
+class Signals(_Model):
+    """The overview's signal model (domain.md §6): colour and numbers of each rule.
+
+    `local` has no rule yet: the local model does not exist, so it gives no rows.
+    """
+
+    severity: list[Colour] = Field(min_length=1)
+    status: SignalRule
+    forebyggelse: SignalRule
+    floor: FloorSignal
+    near: NearSignal
+    projected: ProjectedSignal
+    survey: SurveySignal
+
+    @model_validator(mode="after")
+    def _colours_ranked(self) -> Signals:
+        if len(set(self.severity)) != len(self.severity):
+            raise ValueError("signals.severity names a colour twice")
+        for code in SIGNAL_CODES:
+            rule = getattr(self, code, None)
+            if rule is not None and rule.colour not in self.severity:
+                raise ValueError(f"signals.{code}.colour {rule.colour!r} is not in severity")
+        return self
+
+    def colour(self, code: str) -> Colour:
+        return getattr(self, code).colour
+
+
 @dataclass(frozen=True)
 class Definition:
     """How one indicator is computed under one regime (defaults plus overrides)."""
@@ -299,6 +370,7 @@ class Catalogue(_Model):
     indicators: dict[str, Indicator]
     regimes: dict[str, Regime]
     kombineret_udlejning: KombineretUdlejning
+    signals: Signals
     version: str = "unversioned"
 
     @model_validator(mode="after")
