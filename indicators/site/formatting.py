@@ -1,0 +1,251 @@
+"""Numbers, dates and lists as each language writes them, and Danish collation.
+
+One `Locale` per site language. Danish: decimal comma and a full stop
+between thousands ("1.270", "46,2 %"), "procentpoint", "1. december 2024",
+"kl. 06.45", "A, B og C". English: "1,270", "46.2%", "percentage points",
+"1 December 2024", "06:45", "A, B and C". Both write year ranges with an en
+dash ("2022–2023"), a real minus sign, persons as whole numbers and times in
+Copenhagen time (the data are Danish, whoever reads them).
+
+Names are sorted the Danish way in both languages (the names are Danish):
+æ, ø, å after z, and "aa" as å, which Python's code-point order does not do.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+# A no-break space keeps "46,2 %" and "1.161 beboere" together on one line.
+NBSP = "\u00a0"
+MINUS = "\u2212"  # a real minus sign reads better than a hyphen in tables
+EN_DASH = "\u2013"
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def exact(value) -> Decimal:
+    """The decimal a float prints as (its shortest repr), so 2.88 is 2.88, not 2.8799..."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
+def rounded(value, decimals: int) -> Decimal:
+    """Half away from zero, as people round (and symmetric, so -x shows as -(x))."""
+    return exact(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def aligned_decimals(value, threshold, *, minimum: int = 1, exact_up_to: int = 2,
+                     maximum: int = 4) -> int:
+    """How many decimals make the shown value minus the shown threshold equal the
+    shown distance (value - threshold, rounded the same way).
+
+    K2's threshold is three times a national average, e.g. 2.88 %: shown as
+    "2,9 %" beside a value of "3,2 %" and a distance of "0,4", the reader's
+    subtraction fails. The threshold is first shown exactly when it has at most
+    `exact_up_to` decimals (2,88 %, not 2,9 %); then decimals are added until
+    the subtraction holds, up to `maximum` (beyond that floats carry noise).
+    """
+    if is_missing(value) or is_missing(threshold):
+        return minimum
+    t = exact(threshold).normalize()
+    places = max(0, -t.as_tuple().exponent) if t != 0 else 0
+    decimals = max(minimum, min(places, exact_up_to))
+    v = exact(value)
+    while decimals < maximum:
+        if rounded(v, decimals) - rounded(t, decimals) == rounded(v - t, decimals):
+            return decimals
+        decimals += 1
+    return maximum
+
+
+@dataclass(frozen=True)
+class Locale:
+    lang: str
+    decimal: str
+    thousands: str
+    percent_sign: str        # what follows the number: " %" (da) or "%" (en)
+    points_word: str         # the unit of a difference of percentages
+    unknown: str
+    yes: str
+    no: str
+    unknown_cap: str
+    conjunction: str         # the last list separator's word
+    months: tuple[str, ...]
+    csv_delimiter: str       # Excel in the language's region reads this
+    currency: str
+
+    # --- numbers ---------------------------------------------------------------
+
+    def number(self, value, decimals: int = 1, *, thousands: bool = True,
+               signed: bool = False) -> str:
+        """1234.5 -> "1.234,5" (da) / "1,234.5" (en); None/NaN -> "ukendt"/"unknown"."""
+        if is_missing(value):
+            return self.unknown
+        r = rounded(value, decimals)
+        text = f"{abs(r):,.{decimals}f}"
+        text = text.replace(",", "\x00").replace(".", self.decimal).replace(
+            "\x00", self.thousands if thousands else "")
+        if r < 0:
+            return MINUS + text
+        if signed and r != 0:
+            return "+" + text
+        return text  # a value that rounds to zero has no sign ("no minus zero")
+
+    def integer(self, value) -> str:
+        """Whole persons, counts and kroner: never decimals ("1.161", "13")."""
+        return self.number(value, 0)
+
+    def percent(self, value, decimals: int = 1) -> str:
+        if is_missing(value):
+            return self.unknown
+        return self.number(value, decimals) + self.percent_sign
+
+    def points(self, value, decimals: int = 1, *, signed: bool = True) -> str:
+        """A difference of percentages: "+3,1 procentpoint" / "+3.1 percentage points"."""
+        if is_missing(value):
+            return self.unknown
+        return self.number(value, decimals, signed=signed) + NBSP + self.points_word
+
+    def money(self, value) -> str:
+        if is_missing(value):
+            return self.unknown
+        return self.integer(value) + NBSP + self.currency
+
+    def plain_number(self, value, decimals: int) -> str:
+        """For CSV files read by the language's Excel: no thousands separator."""
+        if is_missing(value):
+            return ""
+        r = rounded(value, decimals)
+        text = f"{r:.{decimals}f}" if decimals else str(int(r))
+        return text.replace(".", self.decimal)
+
+    # --- words -----------------------------------------------------------------
+
+    def yes_no_unknown(self, value) -> str:
+        """Three-valued logic in words: NULL is unknown, never "nej"."""
+        if value is None:
+            return self.unknown_cap
+        return self.yes if value else self.no
+
+    def year_range(self, first, last=None) -> str:
+        """2022–2023 (en dash); one year alone when both are the same."""
+        if last is None or int(first) == int(last):
+            return str(int(first))
+        return f"{int(first)}{EN_DASH}{int(last)}"
+
+    def join(self, items) -> str:
+        """["A", "B", "C"] -> "A, B og C" / "A, B and C"."""
+        items = [str(i) for i in items]
+        if len(items) <= 1:
+            return "".join(items)
+        return ", ".join(items[:-1]) + f" {self.conjunction} " + items[-1]
+
+    # --- dates -----------------------------------------------------------------
+
+    def long_date(self, value: date | datetime) -> str:
+        """1. december 2024 / 1 December 2024."""
+        if isinstance(value, datetime):
+            value = to_copenhagen(value).date()
+        month = self.months[value.month - 1]
+        if self.lang == "da":
+            return f"{value.day}. {month} {value.year}"
+        return f"{value.day} {month} {value.year}"
+
+    def date_time(self, moment: datetime) -> str:
+        """27. november 2026 kl. 06.45 / 27 November 2026, 06:45 (Copenhagen time)."""
+        local = to_copenhagen(moment)
+        if self.lang == "da":
+            return f"{self.long_date(local)} kl. {local:%H.%M}"
+        return f"{self.long_date(local)}, {local:%H:%M}"
+
+
+def to_copenhagen(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        # The warehouse stores aware timestamps; a naive one is taken as UTC
+        # rather than guessed to be local.
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(COPENHAGEN)
+
+
+DA = Locale(
+    lang="da", decimal=",", thousands=".", percent_sign=NBSP + "%", points_word="procentpoint",
+    unknown="ukendt", yes="Ja", no="Nej", unknown_cap="Ukendt", conjunction="og",
+    months=("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+            "september", "oktober", "november", "december"),
+    csv_delimiter=";", currency="kr.",
+)
+EN = Locale(
+    lang="en", decimal=".", thousands=",", percent_sign="%", points_word="percentage points",
+    unknown="unknown", yes="Yes", no="No", unknown_cap="Unknown", conjunction="and",
+    months=("January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December"),
+    csv_delimiter=",", currency="DKK",
+)
+LOCALES = {"da": DA, "en": EN}
+
+
+def locale(lang: str) -> Locale:
+    try:
+        return LOCALES[lang]
+    except KeyError:
+        raise ValueError(f"unknown site language {lang!r}: expected one of "
+                         f"{', '.join(sorted(LOCALES))}") from None
+
+
+# --- Collation -------------------------------------------------------------
+
+# Letters that Danish sorts as another letter (DS 377 / Retskrivningsordbogen):
+# ä as æ, ö and ø as ø, ü as y; other accented letters as their base letter.
+_EQUIVALENT = {"ä": "æ", "ö": "ø", "ü": "y", "ǿ": "ø"}
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzæøå"
+_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+
+def _base_letter(ch: str) -> str:
+    ch = _EQUIVALENT.get(ch, ch)
+    if ch in _RANK:
+        return ch
+    stripped = unicodedata.normalize("NFD", ch)[0]
+    return _EQUIVALENT.get(stripped, stripped)
+
+
+def sort_key(text: str) -> tuple:
+    """Key that sorts strings in Danish order.
+
+    Primary level: word by word (a space sorts before any letter, so
+    "Gl. Jennumparken" comes before "Glarbjergvej"), digits before letters,
+    æ ø å after z, "aa" counted as å, case and punctuation ignored. The original
+    text breaks ties so the order is total and reproducible.
+    """
+    lowered = text.casefold().replace("aa", "å")
+    primary: list[tuple[int, int | str]] = []
+    for ch in lowered:
+        base = _base_letter(ch)
+        if base.isspace():
+            if primary and primary[-1] != (-1, 0):
+                primary.append((-1, 0))
+        elif base.isdigit():
+            primary.append((0, int(base)))
+        elif base in _RANK:
+            primary.append((1, _RANK[base]))
+        elif base.isalpha():
+            # Letters outside the Danish alphabet sort after it, by code point.
+            primary.append((2, base))
+        # Hyphens, full stops and other punctuation do not count at all.
+    return (tuple(primary), text)
+
+
+def sorted_danish(items, key=lambda x: x):
+    return sorted(items, key=lambda item: sort_key(key(item)))
