@@ -9,18 +9,27 @@ error, since nothing says which one is right.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from xml.etree import ElementTree
 
 import fastexcel
 import polars as pl
 
 from indicators.errors import InputError, InputProblem
 from indicators.excel_cells import column_letter
-from indicators.inputs.measures import DeliveryLabels, load_measures
-from indicators.inputs.schemas import AFDELING_PATTERN, ColumnSpec, FileSchema, validate_frame
+from indicators.inputs.measures import DeliveryLabels, load_measures, whole_number_measures
+from indicators.inputs.schemas import (
+    AFDELING_PATTERN,
+    MAX_PROBLEMS,
+    ColumnSpec,
+    FileSchema,
+    validate_frame,
+)
 from indicators.inputs.textfile import read_text_columns
+from indicators.inputs.xlsx_cells import first_sheet_issues
 
 DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 HEADER_SEARCH_ROWS = 11  # up to 10 title/notes rows, then the header
@@ -91,8 +100,84 @@ def read_kaas_csv(path: Path, name: str, labels: DeliveryLabels | None) -> pl.Da
     schema = kaas_schema(labels)
     frame = read_text_columns(path, name, schema.names)
     frame = _normalise_maal(frame, labels)
-    typed = validate_frame(frame, schema, name)
+    typed = _validate(frame, schema, name)
     return _records(typed, name, pl.format("row {}", pl.col("_row")))
+
+
+def _validate(frame: pl.DataFrame, schema: FileSchema, name: str) -> pl.DataFrame:
+    """Cell types, then the rules across a row (persons are whole) and across rows (each
+    key once in a file)."""
+    typed = validate_frame(frame.with_columns(pl.col("vaerdi").alias("_text")), schema, name)
+    _check_whole_persons(typed, name)
+    _check_unique_keys(typed, name)
+    return typed
+
+
+# A value like 1.290 or 12,500: three digits after the only separator, the way a
+# thousands separator is written.
+_THOUSANDS_LIKE = r"^\d{1,3}[.,]\d{3}$"
+_FRACTION = r"^\d+[.,]\d*[1-9]\d*$"
+
+
+def _check_whole_persons(typed: pl.DataFrame, name: str) -> None:
+    """A count of persons is a whole number (full-time persons and amounts may have
+    decimals). Under the contract's decimal point `1.290` is 1.29 persons; it is
+    refused, never read as 1.29 or as 1290."""
+    text = pl.col("_text")
+    bad = typed.filter(
+        pl.col("maal").is_in(whole_number_measures())
+        & (text.str.contains(_FRACTION) | text.str.contains(_THOUSANDS_LIKE))
+    )
+    problems = []
+    for record in bad.head(MAX_PROBLEMS).iter_rows(named=True):
+        found = record["_text"]
+        hint = (
+            f"; {found} looks like a number with a thousands separator, which the contract "
+            f"does not allow (write {found.replace('.', '').replace(',', '')})"
+            if re.match(_THOUSANDS_LIKE, found) else ""
+        )
+        problems.append(InputProblem(
+            name,
+            f"{record['maal']} counts persons: expected a whole number; found {found!r}{hint}",
+            row=None if record.get("_where_vaerdi") else record["_row"],
+            column="vaerdi", sheet=record.get("_sheet"), cell=record.get("_where_vaerdi"),
+        ))
+    if problems:
+        raise InputError(problems)
+
+
+def _check_unique_keys(typed: pl.DataFrame, name: str) -> None:
+    """Within one file each (afdeling_id, aar, maal) is given once: otherwise the row read
+    last would win without anyone choosing it."""
+    dupes = typed.filter(pl.struct(KEY).is_duplicated())
+    if dupes.is_empty():
+        return
+    # In the wide layout a repeated row repeats every year: report rows, not cells.
+    by_rows = (
+        dupes.group_by(KEY).agg(pl.col("_row").unique().sort().alias("rows"))
+        .group_by("afdeling_id", "maal", "rows")
+        .agg(pl.col("aar").sort().alias("years"))
+        .sort(pl.col("rows").list.first())
+    )
+    sheet = typed["_sheet"][0] if "_sheet" in typed.columns else None
+    problems = []
+    for record in by_rows.head(MAX_PROBLEMS).iter_rows(named=True):
+        rows = record["rows"]
+        years = _year_list(record["years"])
+        problems.append(InputProblem(
+            name,
+            f"afdeling {record['afdeling_id']}, maal {record['maal']}, aar {years} appears "
+            f"in rows {', '.join(map(str, rows[:-1]))} and {rows[-1]}; expected each "
+            "(afdeling_id, aar, maal) once in a file",
+            row=rows[0], column="afdeling_id", sheet=sheet,
+        ))
+    raise InputError(problems)
+
+
+def _year_list(years: list[int]) -> str:
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(map(str, years))
 
 
 def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
@@ -146,6 +231,8 @@ def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.D
         year_columns.append((cols[position], year, letter))
     if problems:
         raise InputError(problems)
+    read_positions = {0, 1} | {cols.index(column) for column, _, _ in year_columns}
+    _refuse_cells_read_as_empty(path, name, sheet_name, excel_header_row, read_positions)
     body = grid.slice(header_index + 1).with_row_index("_i")
     body = body.with_columns((pl.col("_i") + excel_header_row + 1).cast(pl.Int64).alias("_row"))
     body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cols))
@@ -167,9 +254,42 @@ def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.D
         ]
     )
     long = _normalise_maal(long, labels)
-    typed = validate_frame(long, kaas_schema(labels), name)
+    typed = _validate(long, kaas_schema(labels), name)
     location = pl.format("sheet {} cell {}", pl.col("_sheet"), pl.col("_where_vaerdi"))
     return _records(typed, name, location)
+
+
+def _refuse_cells_read_as_empty(
+    path: Path, name: str, sheet: str, header_row: int, read_positions: set[int]
+) -> None:
+    """Error cells, formulas without a saved value and merged ranges in the cells read
+    (the header row down, the afdeling, maal and year columns): fastexcel reads them as
+    empty cells, which would mean "not delivered". Title rows above the header and notes
+    beside the table may be merged and calculated as they like."""
+    try:
+        issues = first_sheet_issues(path)
+    except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError) as exc:
+        raise InputError(InputProblem(
+            name, f"cannot be read as an XLSX workbook ({exc.__class__.__name__})")) from None
+    problems = [
+        InputProblem(name, _CELL_MESSAGES[issue.kind].format(error=issue.error or "an error"),
+                     sheet=sheet, cell=issue.ref)
+        for issue in issues
+        if issue.last_row >= header_row
+        and any(issue.first_column <= at <= issue.last_column for at in read_positions)
+    ]
+    if problems:
+        raise InputError(problems[:MAX_PROBLEMS])
+
+
+_CELL_MESSAGES: dict[str, str] = {
+    "error": "holds the error value {error}; expected a number, '..' (suppressed) or an "
+    "empty cell (not delivered)",
+    "no_value": "holds a formula with no calculated value saved in the workbook; expected "
+    "a value (open and save the workbook in Excel, or paste the values)",
+    "merged": "is a merged range; expected one value in every cell (unmerge the cells and "
+    "fill each one)",
+}
 
 
 def _records(typed: pl.DataFrame, name: str, location: pl.Expr) -> pl.DataFrame:

@@ -20,7 +20,8 @@ import polars as pl
 from indicators.inputs.kaas import read_kaas_file
 from indicators.inputs.measures import DeliveryLabels
 
-_READER_FILES = ["kaas.py", "textfile.py", "schemas.py", "measures.py", "measures.yaml"]
+_READER_FILES = ["kaas.py", "textfile.py", "schemas.py", "measures.py", "measures.yaml",
+                 "xlsx_cells.py"]
 
 
 @cache

@@ -29,6 +29,18 @@ def load_measures() -> MeasureCatalogue:
     return MeasureCatalogue.model_validate(yaml.safe_load(text))
 
 
+# Head counts. Full-time persons (`fuldtidspersoner`) are full-time equivalents and
+# amounts are in kroner: both may carry decimals.
+WHOLE_NUMBER_UNITS = frozenset({"personer"})
+
+
+@cache
+def whole_number_measures() -> list[str]:
+    """The maal codes that count persons, whose values must be whole numbers."""
+    return sorted(code for code, measure in load_measures().measures.items()
+                  if measure.unit in WHOLE_NUMBER_UNITS)
+
+
 class DeliveryLabels(BaseModel):
     """`kaas/labels.yaml`: a delivery's own measure names mapped to maal codes."""
 

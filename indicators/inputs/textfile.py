@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -26,6 +26,7 @@ SUPPRESSED = ".."
 # C0 control characters other than tab/CR/LF never occur in real text exports;
 # finding them means the bytes are not text in the encoding we guessed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_DECIMAL = re.compile(r"^-?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
 @dataclass
@@ -110,14 +111,27 @@ def sniff_delimiter(
     """Choose the delimiter the header line makes unambiguous."""
     if expected:
         wanted = [normalise(c) for c in expected]
+        best_missing: list[str] | None = None
         for delimiter in DELIMITERS:
             fields = [normalise(f) for f in _split_header(header_line, delimiter)]
-            if all(w in fields for w in wanted):
+            missing = [c for c, w in zip(expected, wanted, strict=True) if w not in fields]
+            if not missing:
                 return delimiter
+            if len(missing) < len(expected) and (
+                best_missing is None or len(missing) < len(best_missing)
+            ):
+                best_missing = missing
+        # Under some delimiter the header holds a few of the columns: the delimiter is
+        # right and columns are missing. Under none: the delimiter itself is wrong.
+        lacking = (
+            f"lacks column {', '.join(map(repr, best_missing))}; "
+            if best_missing is not None
+            else ""
+        )
         raise InputError(
             InputProblem(
                 name,
-                "header does not hold the expected columns "
+                f"header {lacking}expected the columns "
                 f"{';'.join(expected)} separated by ';' (',' or tab also accepted); "
                 f"found {header_line.strip()[:120]!r}",
                 row=1,
@@ -212,14 +226,11 @@ def parse_decimal(text: str) -> Decimal | None:
         return None
     if "," in cell and "." in cell:
         raise NumberError("a number with both ',' and '.' (thousands separators are not allowed)")
-    cell = cell.replace(",", ".")
-    try:
-        value = Decimal(cell)
-    except InvalidOperation as exc:
-        raise NumberError("expected a number (decimal comma or point), '..' or empty") from exc
-    if not value.is_finite():
-        raise NumberError("expected a finite number")
-    return value
+    # Python's Decimal also takes 'NaN', 'Infinity', '1e12' and '1_000'; the contract
+    # knows only digits with one decimal comma or point.
+    if not _DECIMAL.match(cell):
+        raise NumberError("expected a number (decimal comma or point), '..' or empty")
+    return Decimal(cell.replace(",", "."))
 
 
 def read_text_columns(
