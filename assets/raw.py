@@ -21,7 +21,8 @@ def raw_files(
     `<home>/raw/` (by content hash), and every later step reads those copies."""
     paths = workspace.paths
     workspace.check_data_dir()
-    deliveries = admit(paths.data, warn=context.log.warning)
+    max_bytes = workspace.options.max_delivery_bytes
+    deliveries = admit(paths.data, warn=context.log.warning, max_bytes=max_bytes)
     incoming = {name: source for d in deliveries for source, name in d.files}
     files = receive(paths.data, paths.raw_dir, incoming)
     if not files:
@@ -38,7 +39,7 @@ def raw_files(
         # Admitted deliveries move into place once this run has published.
         write_table(conn, "raw.incoming", pl.DataFrame(
             {"entry": [d.entry.name for d in deliveries],
-             "signature": [signature(d.entry) for d in deliveries]},
+             "signature": [signature(d.entry, max_bytes) for d in deliveries]},
             schema={"entry": pl.Utf8, "signature": pl.Utf8},
         ))
     return dg.MaterializeResult(

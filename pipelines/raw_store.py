@@ -2,18 +2,21 @@
 
 Copies are stored by content hash (`raw/<sha256[:2]>/<sha256>/<file name>`),
 so a file received twice is stored once and a revised file never overwrites
-the one it revises.
+the one it revises. They hold personal data (survey exports): `raw/` and
+everything in it is owner-only (folders 0700, copies 0400) whatever the umask.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+
+from pipelines.safe_paths import PRIVATE_DIR, open_regular, private_dir
 
 # What the product reads, relative to the data directory (contract.md).
 PATTERNS = {
@@ -41,11 +44,33 @@ class ReceivedFile:
     raw_copy: Path
 
 
-def sha256_of(path: Path) -> str:
+RAW_COPY_MODE = 0o400
+
+
+def sha256_of(path: Path, follow: bool = True) -> str:
+    """Content hash of a regular file (a FIFO is never read; with `follow` False, as for
+    deliveries in incoming/, a link is not followed)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path, follow) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def _copy_as_received(path: Path, copy: Path, follow: bool) -> str:
+    """Copy `path` to `copy` owner-only, returning the hash of the bytes written."""
+    private_dir(copy.parent.parent)
+    private_dir(copy.parent)
+    partial = copy.with_name(copy.name + ".partial")
+    partial.unlink(missing_ok=True)
+    digest = hashlib.sha256()
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with open_regular(path, follow) as source, os.fdopen(fd, "wb") as target:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+            target.write(block)
+    partial.chmod(RAW_COPY_MODE)
+    partial.replace(copy)
     return digest.hexdigest()
 
 
@@ -73,23 +98,25 @@ def receive(
     """
     chosen = {path.relative_to(data_dir).as_posix(): (kind, path)
               for kind, path in discover(data_dir)}
+    private_dir(raw_dir)
     for name, path in (incoming or {}).items():
         chosen[name] = (kind_of(name), path)
     received = []
     for name in sorted(chosen):
         kind, path = chosen[name]
-        digest = sha256_of(path)
+        # The operator may link files into the data directory; a delivery is never followed.
+        follow = name not in (incoming or {})
+        digest = sha256_of(path, follow)
         copy = raw_dir / digest[:2] / digest / path.name
         if not copy.exists():
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            partial = copy.with_name(copy.name + ".partial")
-            shutil.copyfile(path, partial)
-            if sha256_of(partial) != digest:
-                partial.unlink()
+            if _copy_as_received(path, copy, follow) != digest:
+                copy.chmod(0o600)
+                copy.unlink()
                 raise OSError(f"{name} changed while it was being copied; try again")
-            partial.chmod(0o444)
-            partial.replace(copy)
-        stat = path.stat()
+        elif os.stat(copy.parent).st_mode & 0o077:  # a copy kept from before 0700 folders
+            copy.parent.chmod(PRIVATE_DIR)
+            copy.chmod(RAW_COPY_MODE)
+        stat = os.stat(path, follow_symlinks=follow)
         received.append(
             ReceivedFile(
                 name=name,

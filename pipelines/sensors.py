@@ -18,7 +18,9 @@ from pipelines.resources import Workspace
     "directory's incoming/ folder. Each delivery (by content) triggers one run.",
 )
 def incoming_deliveries(context: dg.SensorEvaluationContext, workspace: Workspace):
-    waiting = pending(workspace.paths.data)
+    # Links, FIFOs and oversized deliveries are never read here: they count by their shape
+    # and are rejected, with a report, by the run.
+    waiting = pending(workspace.paths.data, workspace.options.max_delivery_bytes)
     seen = json.loads(context.cursor) if context.cursor else {}
     news = {name: sig for name, sig in waiting.items() if seen.get(name) != sig}
     # Remember only what is still waiting, so a delivery dropped again later counts anew.

@@ -38,6 +38,10 @@ class RefreshOptions(BaseModel):
     keep_run_days: int = Field(
         90, ge=1, description="Days of Dagster run records and failure records kept."
     )
+    max_delivery_bytes: int = Field(
+        2 * 1024**3, ge=1, description="Largest delivery (file, or survey folder in all) "
+        "read from incoming/; a larger one is rejected before it is read."
+    )
 
     @classmethod
     def load(cls, home: Path) -> RefreshOptions:
