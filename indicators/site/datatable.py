@@ -2,9 +2,22 @@
 
 A `DataTable` holds raw values and a kind per column; the page, the CSV and
 the XLSX are all rendered from it, so a download always holds the figures
-the page shows. CSV files are written for Danish Excel: UTF-8 with BOM (so
-æøå survive), semicolons, decimal comma and no thousands separator (Excel
-would read "1.270" as 1,27).
+the page shows. Downloads are for people who sort, filter and add up:
+
+- the header is the first row, with the unit in it ("Værdi (%)"); the
+  caption and the note go to a second sheet "Om tabellen" (XLSX) or are left
+  to the page (CSV);
+- numbers are numbers (a numeric column holds only numbers or empty cells;
+  words such as "opfyldt" belong in their own text column) and codes are
+  written as words (the category "roed" as "Rød");
+- XLSX: frozen header row and first column, and an autofilter on the header;
+- CSV for the language's Excel: UTF-8 with BOM (so æøå survive); Danish:
+  semicolons, decimal comma and no thousands separator (Excel would read
+  "1.270" as 1,27); English: commas and a decimal point;
+- a text cell that begins with =, +, - or @ (or a tab or carriage return)
+  gets an apostrophe in front, so a spreadsheet never runs it as a formula
+  (CSV injection). Number cells are never touched: a negative number stays a
+  number that Excel can add up.
 """
 
 from __future__ import annotations
@@ -17,14 +30,22 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from indicators.site import danish, xlsx_table
+from indicators.site import xlsx_table
+from indicators.site.formatting import DA, Locale, locale, rounded
+from indicators.site.messages import Messages
 from indicators.site.vocabulary import CATEGORIES
 
 # Column kinds: how a raw value is shown, written to CSV and typed in XLSX.
 #   text, int, dec1, dec2, pct1, pp1, dkk, year, bool3, category, link
 # Shown where a figure does not exist for that row (unlike None = unknown).
 NOT_APPLICABLE = "–"
-_DECIMALS = {"int": 0, "dec1": 1, "dec2": 2, "pct1": 1, "pp1": 1, "dkk": 0, "year": 0}
+_DECIMALS = {"int": 0, "dec1": 1, "dec2": 2, "pct1": 1, "pct2": 2, "pp1": 1, "pp2": 2,
+             "dkk": 0, "year": 0}
+# The unit a download's header names (downloads.<key> in the message catalogue).
+_UNITS = {"pct1": "unit_percent", "pct2": "unit_percent", "pp1": "unit_points",
+          "pp2": "unit_points", "dkk": "unit_kroner"}
+# Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -33,10 +54,18 @@ class Column:
     label: str
     kind: str = "text"
     numeric_header: bool = False
+    unit: str | None = None  # "persons" for counts of people: downloads.unit_persons
 
     @property
     def is_number(self) -> bool:
         return self.kind in _DECIMALS
+
+    def download_label(self, lang: str = "da") -> str:
+        """The header of a download: the label with its unit, "Værdi (%)"."""
+        key = _UNITS.get(self.kind) or ("unit_persons" if self.unit == "persons" else None)
+        if key is None:
+            return self.label
+        return Messages.load(lang).t(f"downloads.{key}", label=self.label)
 
 
 @dataclass
@@ -55,6 +84,11 @@ class DataTable:
     row_attributes: list[dict[str, str]] | None = None  # e.g. data-municipality per row
     csv_href: str | None = None
     xlsx_href: str | None = None
+    lang: str = "da"
+
+    @property
+    def fmt(self) -> Locale:
+        return locale(self.lang)
 
     def body_html(self) -> Markup:
         """The rows as HTML, built in Python: a Jinja loop per cell cost a third of a
@@ -66,7 +100,7 @@ class DataTable:
                 for k, v in (self.row_attributes[i].items() if self.row_attributes else ()))
             cells = []
             for j, column in enumerate(self.columns):
-                html = cell_html(row.get(column.key), column.kind)
+                html = cell_html(row.get(column.key), column.kind, self.fmt)
                 if j == 0:
                     cells.append(f'<th scope="row">{html}</th>')
                 else:
@@ -76,43 +110,41 @@ class DataTable:
         return Markup("\n".join(lines))
 
 
-def display(value, kind: str) -> str:
+def display(value, kind: str, fmt: Locale = DA) -> str:
     """The text a reader sees in the page."""
     if kind == "link":
         return value.text if isinstance(value, Link) else ("" if value is None else str(value))
     if kind == "category":
         return CATEGORIES[value].label if value in CATEGORIES else ""
     if kind == "bool3":
-        return danish.yes_no_unknown(value)
+        return fmt.yes_no_unknown(value)
     if value is None or value == "":
-        return "–" if kind == "text" else danish.UNKNOWN
+        return "–" if kind == "text" else fmt.unknown
     if isinstance(value, str):
         return value  # e.g. NOT_APPLICABLE in a numeric column
     if kind == "int":
-        return danish.integer(value)
+        return fmt.integer(value)
     if kind == "dkk":
-        return danish.integer(value) + danish.NBSP + "kr."
+        return fmt.money(value)
     if kind == "year":
         return str(int(value))
-    if kind == "dec1":
-        return danish.number(value, 1)
-    if kind == "dec2":
-        return danish.number(value, 2)
-    if kind == "pct1":
-        return danish.percent(value, 1)
-    if kind == "pp1":
-        return danish.points(value, 1)
+    if kind in ("dec1", "dec2"):
+        return fmt.number(value, _DECIMALS[kind])
+    if kind in ("pct1", "pct2"):
+        return fmt.percent(value, _DECIMALS[kind])
+    if kind in ("pp1", "pp2"):
+        return fmt.points(value, _DECIMALS[kind])
     return str(value)
 
 
-def cell_html(value, kind: str) -> Markup:
+def cell_html(value, kind: str, fmt: Locale = DA) -> Markup:
     """HTML of one cell: links, colour badges with icon and word, unknown marked."""
     if kind == "link" and isinstance(value, Link):
         return Markup('<a href="{}">{}</a>').format(value.href, value.text)
     if kind == "category" and value in CATEGORIES:
         return badge(value)
-    text = display(value, kind)
-    if text == danish.UNKNOWN or (kind == "bool3" and value is None):
+    text = display(value, kind, fmt)
+    if text == fmt.unknown or (kind == "bool3" and value is None):
         return Markup('<span class="unknown">{}</span>').format(text)
     return escape(text)
 
@@ -126,49 +158,72 @@ def badge(category: str, text: str | None = None) -> Markup:
     ).format(key=cat.key, label=text or cat.label)
 
 
-def _csv_value(value, kind: str) -> str:
-    if isinstance(value, str) and kind != "text":
-        return "" if value == NOT_APPLICABLE else value
-    if kind in _DECIMALS:
-        return danish.plain_number(value, _DECIMALS[kind]) if value is not None else ""
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet cannot run as a formula: "=SUM(A1)" -> "'=SUM(A1)"."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _text_value(value, kind: str, fmt: Locale) -> str:
+    """A cell as download text (numeric columns' non-numbers included)."""
+    # Codes first: a category code is a string too, and must leave as its word.
     if kind == "link":
         return value.text if isinstance(value, Link) else ("" if value is None else str(value))
     if kind == "category":
         return CATEGORIES[value].label if value in CATEGORIES else ""
     if kind == "bool3":
-        return danish.yes_no_unknown(value)
+        return fmt.yes_no_unknown(value)
+    if isinstance(value, str) and kind != "text":
+        return "" if value == NOT_APPLICABLE else value
     return "" if value is None else str(value)
 
 
+def _csv_value(value, kind: str, fmt: Locale = DA) -> str:
+    if kind in _DECIMALS and isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt.plain_number(value, _DECIMALS[kind])
+    return neutralise(_text_value(value, kind, fmt))
+
+
 def write_csv(table: DataTable, path: Path) -> None:
+    fmt = table.fmt
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.label for c in table.columns])
+    writer = csv.writer(buffer, delimiter=fmt.csv_delimiter, lineterminator="\r\n")
+    writer.writerow([neutralise(c.download_label(table.lang)) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(row.get(c.key), c.kind) for c in table.columns])
+        writer.writerow([_csv_value(row.get(c.key), c.kind, fmt) for c in table.columns])
     path.write_text(buffer.getvalue(), encoding="utf-8-sig")
 
 
 def write_xlsx(table: DataTable, path: Path) -> None:
-    sheet = xlsx_table.Sheet()
+    msgs = Messages.load(table.lang)
+    fmt = table.fmt
+    sheet = xlsx_table.Sheet(msgs.t("common.xlsx.sheet"))
     styles = {k: xlsx_table.NUMBER_STYLE[min(d, 2)] for k, d in _DECIMALS.items()}
     styles["int"] = styles["dkk"] = xlsx_table.NUMBER_STYLE["thousands"]
-    sheet.text(0, 0, table.caption, xlsx_table.BOLD)
-    header_row = 2
+    styles["year"] = xlsx_table.NUMBER_STYLE[0]
     for j, column in enumerate(table.columns):
-        sheet.text(header_row, j, column.label, xlsx_table.BOLD)
-        sheet.width(j, 14 if column.is_number else 28)
-    for i, row in enumerate(table.rows, start=header_row + 1):
+        label = column.download_label(table.lang)
+        sheet.text(0, j, label, xlsx_table.BOLD)
+        sheet.width(j, max(12, min(40, len(label) + 2)) if column.is_number else 28)
+    for i, row in enumerate(table.rows, start=1):
         for j, column in enumerate(table.columns):
             value = row.get(column.key)
-            if column.is_number and isinstance(value, int | float):
-                decimals = _DECIMALS[column.kind]
-                sheet.number(i, j, round(float(value), decimals), styles[column.kind])
+            if column.is_number and isinstance(value, int | float) and not isinstance(value, bool):
+                # Rounded as the page rounds it (half up on the written decimal).
+                sheet.number(i, j, float(rounded(value, _DECIMALS[column.kind])),
+                             styles[column.kind])
             else:
-                sheet.text(i, j, _csv_value(value, column.kind))
+                # Text is stored as text (an inline string), never as a formula.
+                text = _text_value(value, column.kind, fmt)
+                if text:
+                    sheet.text(i, j, text)
+    sheet.freeze(rows=1, cols=1)
+    sheet.autofilter(len(table.columns), len(table.rows))
+    about = xlsx_table.Sheet(msgs.t("downloads.about_sheet"))
+    about.text(0, 0, table.caption, xlsx_table.BOLD)
+    about.width(0, 100)
     if table.note:
-        sheet.text(header_row + len(table.rows) + 2, 0, table.note)
-    xlsx_table.save(sheet, path)
+        about.text(1, 0, table.note)
+    xlsx_table.save([sheet, about], path)
 
 
 def write_downloads(table: DataTable, folder: Path, page_stem: str) -> None:

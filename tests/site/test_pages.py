@@ -168,7 +168,7 @@ def test_every_table_downloads_as_danish_csv_and_xlsx(synthetic_site):
             count += 1
         for href in xlsxs:
             reader = fastexcel.read_excel(str(page.parent / href))
-            assert reader.sheet_names == ["Tabel"]
+            assert reader.sheet_names == ["Tabel", "Om tabellen"]
     assert count > 50
 
 
@@ -176,13 +176,13 @@ def test_csv_numbers_use_decimal_comma_without_thousands(synthetic_site):
     site, _ = synthetic_site
     text = (site / "index_rangering_k1.csv").read_text(encoding="utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("Nr.;Område;Værdi;Grænse")
+    assert lines[0].startswith("Nr.;Område;Værdi (%);Grænse (%)")
     assert "Hermann Stillingsvej-området;46,0;40,0;" in text
     status = (site / "index_status.csv").read_text(encoding="utf-8-sig")
     assert ";1270;" in status and "1.270" not in status
     xlsx = fastexcel.read_excel(str(site / "index_rangering_k1.xlsx")).load_sheet(
-        0, header_row=2).to_polars()
-    assert xlsx["Værdi"].dtype == pl.Float64 and xlsx["Værdi"][0] == 46.0
+        0).to_polars()
+    assert xlsx["Værdi (%)"].dtype == pl.Float64 and xlsx["Værdi (%)"][0] == 46.0
 
 
 def test_every_page_states_its_refresh_time_and_stale_limit(synthetic_site):

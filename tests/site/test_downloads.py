@@ -1,0 +1,154 @@
+"""Downloads people can use: header on row 1 with units, frozen and filtered, numbers as
+numbers, codes as words, and CSV cells that cannot run as formulas."""
+
+from __future__ import annotations
+
+import csv
+import re
+import zipfile
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+import pytest
+
+from indicators.site.datatable import (
+    NOT_APPLICABLE,
+    Column,
+    DataTable,
+    neutralise,
+    write_csv,
+    write_xlsx,
+)
+from indicators.site.vocabulary import CATEGORIES
+
+
+def _table(lang: str = "da") -> DataTable:
+    return DataTable(
+        slug="t", caption="Kriterierne for Gl. Jennumparken", lang=lang,
+        note="Afstand: positiv = opfyldt.",
+        columns=[Column("area", "Område"), Column("category", "Farve", "category"),
+                 Column("value", "Værdi", "pct1"), Column("threshold", "Grænse", "pct2"),
+                 Column("margin", "Afstand", "pp1"), Column("residents", "Beboere", "int",
+                                                             unit="persons"),
+                 Column("income", "Indkomst", "dkk"), Column("meets", "Opfyldt", "bool3"),
+                 Column("year", "Listeår", "year"), Column("mark", "Mærke")],
+        rows=[
+            {"area": "=HYPERLINK(\"http://x\")", "category": "roed", "value": 44.25,
+             "threshold": 2.88, "margin": -0.8, "residents": 1270, "income": 312000.4,
+             "meets": True, "year": 2024, "mark": "-skjult"},
+            {"area": "+45 Vej", "category": "groen", "value": None, "threshold": 40,
+             "margin": NOT_APPLICABLE, "residents": 13, "income": None, "meets": None,
+             "year": 2023, "mark": "@note"},
+            {"area": "Vangdalen", "category": "ukendt", "value": -3.14, "threshold": 30,
+             "margin": 3.0, "residents": 999, "income": 1, "meets": False, "year": 2022,
+             "mark": ""},
+        ],
+    )
+
+
+def _xml(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(part).decode("utf-8")
+
+
+def test_xlsx_header_on_row_one_with_units_frozen_and_filtered(tmp_path):
+    path = tmp_path / "t.xlsx"
+    write_xlsx(_table(), path)
+    reader = fastexcel.read_excel(str(path))
+    assert reader.sheet_names == ["Tabel", "Om tabellen"]
+    frame = reader.load_sheet(0).to_polars()
+    assert frame.columns == ["Område", "Farve", "Værdi (%)", "Grænse (%)",
+                             "Afstand (procentpoint)", "Beboere (personer)", "Indkomst (kr.)",
+                             "Opfyldt", "Listeår", "Mærke"]
+    assert frame.height == 3
+    # Numbers are numbers, unknown is empty (never 0, never the word "ukendt").
+    assert frame["Værdi (%)"].dtype == pl.Float64
+    assert frame["Værdi (%)"].to_list() == [44.3, None, -3.1]
+    assert frame["Grænse (%)"].to_list() == [2.88, 40.0, 30.0]
+    assert frame["Afstand (procentpoint)"].to_list() == [-0.8, None, 3.0]
+    assert frame["Beboere (personer)"].to_list() == [1270, 13, 999]
+    assert frame["Indkomst (kr.)"].to_list() == [312000, None, 1]
+    assert frame["Listeår"].to_list() == [2024, 2023, 2022]
+    # Codes are written as the words the page shows.
+    assert frame["Farve"].to_list() == [CATEGORIES[c].label for c in ("roed", "groen", "ukendt")]
+    assert frame["Opfyldt"].to_list() == ["Ja", "Ukendt", "Nej"]
+    # Text stays text: an XLSX inline string is never a formula.
+    sheet = _xml(path, "xl/worksheets/sheet1.xml")
+    assert "<f>" not in sheet and frame["Område"][0] == '=HYPERLINK("http://x")'
+    assert re.search(r'<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" '
+                     r'state="frozen"/>', sheet)
+    assert '<autoFilter ref="A1:J4"/>' in sheet
+    workbook = _xml(path, "xl/workbook.xml")
+    assert "'Tabel'!$A$1:$J$4</definedName>" in workbook
+    about = reader.load_sheet(1, header_row=None).to_polars()
+    assert about[:, 0].to_list() == ["Kriterierne for Gl. Jennumparken",
+                                     "Afstand: positiv = opfyldt."]
+
+
+def test_xlsx_in_english(tmp_path):
+    path = tmp_path / "t.xlsx"
+    table = _table("en")
+    write_xlsx(table, path)
+    reader = fastexcel.read_excel(str(path))
+    assert reader.sheet_names == ["Table", "About the table"]
+    frame = reader.load_sheet(0).to_polars()
+    assert "Afstand (percentage points)" in frame.columns and "Indkomst (DKK)" in frame.columns
+    assert frame["Opfyldt"].to_list() == ["Yes", "Unknown", "No"]
+
+
+def test_csv_text_cannot_run_as_a_formula_but_numbers_stay_numbers(tmp_path):
+    path = tmp_path / "t.csv"
+    write_csv(_table(), path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    header, first, second, third = rows
+    assert header[2] == "Værdi (%)" and header[4] == "Afstand (procentpoint)"
+    assert first[0] == "'=HYPERLINK(\"http://x\")"
+    assert second[0] == "'+45 Vej" and second[9] == "'@note" and first[9] == "'-skjult"
+    # A negative number is a number: no apostrophe, Danish decimal comma, plain minus.
+    assert first[4] == "-0,8" and third[2] == "-3,1"
+    assert first[2] == "44,3" and first[3] == "2,88" and first[5] == "1270"
+    assert first[1] == "Rød" and second[2] == "" and second[4] == ""
+
+
+def test_english_csv_uses_commas_and_points(tmp_path):
+    path = tmp_path / "t.csv"
+    write_csv(_table("en"), path)
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][2] == "44.3" and rows[1][4] == "-0.8" and rows[1][5] == "1270"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("=1+1", "'=1+1"), ("+45", "'+45"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Vangdalen", "Vangdalen"), ("", ""),
+    ("\u22123,1 procentpoint", "\u22123,1 procentpoint"),  # a real minus sign is no formula
+])
+def test_neutralise(text, expected):
+    assert neutralise(text) == expected
+
+
+def test_every_download_of_the_synthetic_site_is_usable(synthetic_site):
+    site, _ = synthetic_site
+    codes = set(CATEGORIES) | {"udsat", "parallelsamfund", "omdannelsesomraade",
+                               "forebyggelsesomraade", "k1_uden_tilknytning", "k2_domte",
+                               "k3_grundskole", "k4_indkomst", "k5_ikkevestlige"}
+    files = sorted(site.rglob("*.xlsx"))
+    assert len(files) > 20
+    for path in files:
+        reader = fastexcel.read_excel(str(path))
+        frame = reader.load_sheet(0).to_polars()
+        assert frame.height >= 1, path.name
+        for name in frame.columns:
+            assert not name.startswith("__UNNAMED"), f"{path.name}: empty header cell"
+            column = frame[name]
+            if column.dtype == pl.String:
+                values = set(column.drop_nulls().to_list())
+                assert not values & codes, f"{path.name}: {name} holds codes {values & codes}"
+                # A number written as text with its unit ("44,2 % – opfyldt") belongs in
+                # a number column beside a text column.
+                glued = [v for v in values if re.fullmatch(r"[\u2212-]?[\d.,]+\s?%.*", v)]
+                assert not glued, f"{path.name}: {name} holds numbers as text: {glued[:3]}"
+        sheet = _xml(path, "xl/worksheets/sheet1.xml")
+        assert 'state="frozen"' in sheet and "<autoFilter " in sheet, path.name
