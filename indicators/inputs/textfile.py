@@ -239,40 +239,82 @@ def read_text_columns(
     """The named columns of a delimited file as a Polars frame of stripped strings plus
     `_row` (the line number shown in errors).
 
-    Large deliveries (millions of lines) take a vectorised path when the file has no
-    quote characters, so every line is one record split on the delimiter; anything
-    else (quoted fields, ragged lines) goes through `parse_text_table`, which also
-    gives the precise error for a malformed line.
+    Large deliveries (millions of lines, hundreds of MB) take a vectorised path when
+    the file has no quote characters, so every line is one record split on the
+    delimiter; lines are never one Python object each, and the file is split in
+    chunks so that memory stays near the file's size. Anything else (quoted fields,
+    ragged lines) goes through `parse_text_table`, which also gives the precise error
+    for a malformed line.
     """
-    data = path.read_bytes()
-    text, _ = decode(data, name)
-    if text.strip() and '"' not in text:
-        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        delimiter = sniff_delimiter(lines[0], name, columns)
-        header = [h.strip() for h in lines[0].split(delimiter)]
-        while header and header[-1] == "":
-            header.pop()
-        table = TextTable(name, "", delimiter, header, [], [])
-        positions = {c: table.index(c) for c in columns}
-        frame = (
-            pl.DataFrame({"line": lines}, schema={"line": pl.Utf8})
-            .with_row_index("_row", offset=1)
-            .slice(1)
-            .filter(pl.col("line").str.strip_chars() != "")
-            .with_columns(pl.col("line").str.split(delimiter).alias("_cells"))
-        )
-        ragged = frame.filter(
-            pl.col("_cells").list.slice(len(header)).list.eval(
-                pl.element().str.strip_chars() != "").list.any()
-        )
-        if ragged.is_empty():
-            return frame.select(
-                *[pl.col("_cells").list.get(at, null_on_oob=True).fill_null("")
-                  .str.strip_chars().alias(c) for c, at in positions.items()],
-                pl.col("_row").cast(pl.Int64),
-            )
-    table = parse_text_table(data, name, columns)
+    text, _ = decode(path.read_bytes(), name)
+    if text and not text.isspace() and '"' not in text:
+        frame = _split_unquoted(text, name, columns)
+        if frame is not None:
+            return frame
+    del text
+    table = parse_text_table(path.read_bytes(), name, columns)
     positions = {c: table.index(c) for c in columns}
     cells = {c: [row[at].strip() for row in table.rows] for c, at in positions.items()}
     return pl.DataFrame(cells, schema={c: pl.Utf8 for c in columns}).with_columns(
         pl.Series("_row", table.row_numbers, dtype=pl.Int64))
+
+
+_CHUNK_CHARACTERS = 8 << 20
+
+
+def _split_unquoted(text: str, name: str, columns: list[str]) -> pl.DataFrame | None:
+    """The columns of a file without quotes, or None when a line has more fields than
+    the header (the slow path then names it). A CR before LF stays on the line's last
+    field, which is stripped anyway."""
+    newline = "\r" if "\n" not in text else "\n"  # old Mac files end lines with CR only
+    header_end = text.find(newline)
+    header_end = len(text) if header_end < 0 else header_end
+    header_line = text[:header_end]
+    delimiter = sniff_delimiter(header_line, name, columns)
+    header = [h.strip() for h in header_line.split(delimiter)]
+    while header and header[-1] == "":
+        header.pop()
+    table = TextTable(name, "", delimiter, header, [], [])
+    positions = {c: table.index(c) for c in columns}
+    parts = []
+    position, line_number = header_end + 1, 2
+    while position < len(text):
+        end = text.find(newline, position + _CHUNK_CHARACTERS)
+        end = len(text) if end < 0 else end + 1
+        chunk = text[position:end]
+        part = _chunk_columns(chunk, line_number, newline, delimiter, len(header), positions)
+        if part is None:
+            return None
+        parts.append(part)
+        line_number += chunk.count(newline)
+        position = end
+    if not parts:
+        return pl.DataFrame(schema={**{c: pl.Utf8 for c in columns}, "_row": pl.Int64})
+    return pl.concat(parts)
+
+
+def _chunk_columns(
+    chunk: str, first_line: int, newline: str, delimiter: str, width: int,
+    positions: dict[str, int],
+) -> pl.DataFrame | None:
+    frame = (
+        pl.Series("line", [chunk], dtype=pl.Utf8).str.split(newline).explode().to_frame()
+        .with_row_index("_row", offset=first_line)
+        .filter(pl.col("line").str.contains(r"\S"))
+    )
+    # Extra fields are allowed only when blank (a trailing delimiter); look closer only
+    # at the lines that have any.
+    longer = frame.filter(pl.col("line").str.count_matches(delimiter, literal=True) >= width)
+    if not longer.is_empty():
+        extra = longer.select(
+            pl.col("line").str.split(delimiter).list.slice(width)
+            .list.eval(pl.element().str.strip_chars() != "").list.any()
+        ).to_series()
+        if extra.any():
+            return None
+    fields = pl.col("line").str.splitn(delimiter, max(positions.values()) + 2)
+    return frame.select(
+        *[fields.struct.field(f"field_{at}").fill_null("").str.strip_chars().alias(c)
+          for c, at in positions.items()],
+        pl.col("_row").cast(pl.Int64),
+    )

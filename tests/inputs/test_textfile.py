@@ -5,6 +5,7 @@ import codecs
 import pytest
 
 from indicators.errors import InputError
+from indicators.inputs import textfile
 from indicators.inputs.textfile import NumberError, parse_decimal, parse_text_table
 
 TEXT = "afdeling_id;aar;maal;vaerdi\n027-0051;2020;beboere;12,5\n"
@@ -85,3 +86,40 @@ def test_parse_decimal(text, value):
 def test_parse_decimal_rejects(text):
     with pytest.raises(NumberError):
         parse_decimal(text)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("chunk", [8, 1 << 20])
+def test_unquoted_columns_keep_line_numbers_across_chunks(tmp_path, monkeypatch, newline,
+                                                           chunk):
+    # Large files are split in chunks: the line numbers shown in errors must not drift
+    # at a chunk's edge, and blank lines still count as lines.
+    monkeypatch.setattr(textfile, "_CHUNK_CHARACTERS", chunk)
+    lines = ["a;b"] + [f"x{i};{i}" if i % 3 else "" for i in range(2, 40)]
+    path = tmp_path / "x.csv"
+    path.write_bytes(newline.join(lines).encode("utf-8") + newline.encode())
+    frame = textfile.read_text_columns(path, "x.csv", ["b", "a"])
+    expected = [(f"x{i}", str(i), i) for i in range(2, 40) if i % 3]
+    assert frame.select("a", "b", "_row").rows() == expected
+
+
+def test_unquoted_ragged_line_is_named_by_the_slow_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(textfile, "_CHUNK_CHARACTERS", 8)
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a;b\n1;2\n3;4;\n5;6;7\n")
+    with pytest.raises(InputError) as err:
+        textfile.read_text_columns(path, "x.csv", ["a", "b"])
+    assert "x.csv, row 4" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["1e12", "NaN", "Infinity", "1_000", "+-1", "0x10"])
+def test_parse_decimal_takes_only_the_contracts_numbers(text):
+    with pytest.raises(NumberError):
+        parse_decimal(text)
+
+
+def test_header_that_lacks_a_column_names_it():
+    with pytest.raises(InputError) as err:
+        parse_text_table(b"afdeling_id;aar;vaerdi\n1;2;3\n", "kaas/k.csv",
+                         expected_columns=["afdeling_id", "aar", "maal", "vaerdi"])
+    assert "kaas/k.csv, row 1: header lacks column 'maal'" in str(err.value)
