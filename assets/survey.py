@@ -10,8 +10,9 @@ import polars as pl
 
 from assets.mart import mart_asset, publish_table, staging
 from indicators import tables
+from indicators.errors import InputError, InputProblem
 from indicators.survey.items import load_items
-from indicators.survey.reader import read_wave
+from indicators.survey.reader import check_distinct_wave_ids, read_wave
 from indicators.survey.results import survey_results
 from pipelines.raw_store import received_copies
 from pipelines.resources import Warehouse, Workspace
@@ -45,6 +46,12 @@ def staging_survey(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.connect() as conn:
         membership = read_table(conn, "staging.membership")
         waves = _waves(received_copies(conn, "survey"))
+        if not waves:
+            # The contract's layout marks optional inputs as such; survey/ is not one.
+            raise InputError(InputProblem(
+                "survey/", "holds no survey wave; expected one folder per wave with its "
+                "wave.json and dataset.csv (survey/<wave>/wave.json, contract.md)"))
+        configs = []
         for folder, files in sorted(waves.items()):
             # The reader takes a folder; the raw copies live by content hash, so give
             # it a view of this wave's copies under their received names.
@@ -52,6 +59,10 @@ def staging_survey(context: dg.AssetExecutionContext, warehouse: Warehouse):
                 for file_name, copy in files.items():
                     (Path(view) / file_name).symlink_to(copy)
                 wave = read_wave(Path(view), folder, membership)
+            configs.append((folder, wave.config))
+            check_distinct_wave_ids(configs)
+            for warning in wave.warnings.items:
+                context.log.warning(warning)
             answers.append(wave.answers)
             respondents.append(
                 wave.respondents.with_columns(

@@ -26,6 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
 import polars as pl
@@ -167,6 +168,26 @@ def read_wave(
                       warnings)
 
 
+def check_distinct_wave_ids(waves: list[tuple[str, WaveConfig]]) -> None:
+    """Each wave in one folder: a copied folder under another name would count every
+    answer twice. `waves` pairs the folder as the user knows it with its wave.json."""
+    first: dict[str, str] = {}
+    problems = []
+    for folder, config in waves:
+        if config.wave_id in first:
+            problems.append(InputProblem(
+                f"{folder}/wave.json",
+                f"wave_id {config.wave_id!r} is also the wave_id of {first[config.wave_id]}"
+                "/wave.json; expected each wave in exactly one folder under survey/ (remove "
+                "the copy, or give a different wave its own wave_id)",
+                column="wave_id",
+            ))
+        else:
+            first[config.wave_id] = folder
+    if problems:
+        raise InputError(problems)
+
+
 # --- dataset ------------------------------------------------------------------
 
 
@@ -301,17 +322,29 @@ def _parse_code(cell: str, item: SurveyItem) -> tuple[int | None, str | None]:
     return None, problem
 
 
+# [convention] A post-stratification weight says how many respondents of its kind one
+# respondent stands for: a positive, finite number. Zero would leave a respondent
+# counted in n but not in the share, and an area whose weights are all zero has no
+# share at all. The upper bound is no statistical rule but a guard against a
+# misplaced column or a unit slip (1e12 is no weight anyone computed); the results
+# are scale-free (Kish's effective n), so real weights are far below it.
+MAX_WEIGHT = Decimal(1_000_000)
+_WEIGHT_EXPECTED = f"expected a positive number up to {MAX_WEIGHT} (decimal comma or point)"
+
+
 def _parse_weight(cell: str) -> tuple[float | None, str | None]:
     try:
         value = parse_decimal(cell)
     except NumberError:
-        return None, (
-            "weight is not a number: expected a non-negative number (decimal comma or point)"
-        )
+        return None, f"weight is not a number: {_WEIGHT_EXPECTED}"
     if value is None:
-        return None, "weight is empty: expected a non-negative number for every respondent"
+        return None, f"weight is empty: {_WEIGHT_EXPECTED} for every respondent"
     if value < 0:
-        return None, "weight is negative: expected a non-negative number"
+        return None, f"weight is negative: {_WEIGHT_EXPECTED}"
+    if value == 0:
+        return None, f"weight is zero: {_WEIGHT_EXPECTED}"
+    if value > MAX_WEIGHT:
+        return None, f"weight is implausibly large: {_WEIGHT_EXPECTED}"
     return float(value), None
 
 

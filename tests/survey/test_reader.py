@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from indicators.errors import InputError
-from indicators.survey.reader import ANSWERS_SCHEMA, read_wave
+from indicators.survey.reader import ANSWERS_SCHEMA, check_distinct_wave_ids, read_wave
 
 from .exports import (
     EMAIL,
@@ -281,12 +281,24 @@ def test_afdeling_not_in_any_area_that_year(tmp_path, variant):
     assert "071-0001" not in str(error)
 
 
-@pytest.mark.parametrize("bad_weight", ["en halv", "-0,5", "", "1.234,5"])
+@pytest.mark.parametrize("bad_weight", ["en halv", "-0,5", "", "1.234,5", "0", "0,0", "NaN",
+                                        "inf", "-Infinity", "1e12", "1000000000000",
+                                        "1000000,5"])
 def test_bad_weight(tmp_path, variant, bad_weight):
     wave_json = {**WAVE, "weight_variable": "vaegt"}
     data = [respondent("vangdalen", "4", "1", 1), respondent("vangdalen", "4", bad_weight, 2)]
     error = read_error(tmp_path, variant, data, wave_json)
     assert_points_at(error, 3, "vaegt")
+    assert "expected a positive number up to 1000000" in str(error)
+
+
+def test_weights_up_to_the_bound_are_read(tmp_path, variant):
+    wave_json = {**WAVE, "weight_variable": "vaegt"}
+    data = [respondent("vangdalen", "4", "0,001", 1),
+            respondent("vangdalen", "4", "1000000", 2)]
+    folder = write_wave(tmp_path, variant, HEADER, data, wave_json)
+    weights = read_wave(folder, "survey/2010", MEMBERSHIP).answers["weight"].to_list()
+    assert sorted(weights) == [0.001, 1_000_000.0]
 
 
 def test_every_bad_cell_is_reported(tmp_path, variant):
@@ -334,3 +346,23 @@ def test_identifiers_and_free_text_never_reach_returned_frames(tmp_path, variant
     for column in ("respondent_id", "email", "fritekst"):
         assert column not in frame_text
     assert set(wave.answers.columns) == set(ANSWERS_SCHEMA)
+
+
+def test_one_wave_id_in_two_folders_names_both(tmp_path, variant):
+    first = write_wave(tmp_path / "a", variant, HEADER, rows(("vangdalen", "4")), WAVE)
+    copy = write_wave(tmp_path / "b", variant, HEADER, rows(("vangdalen", "4")), WAVE)
+    waves = [(name, read_wave(folder, name, MEMBERSHIP).config)
+             for name, folder in (("survey/2010", first), ("survey/2010_kopi", copy))]
+    with pytest.raises(InputError) as caught:
+        check_distinct_wave_ids(waves)
+    message = str(caught.value)
+    assert message.startswith("survey/2010_kopi/wave.json, column 'wave_id': wave_id '2010' "
+                              "is also the wave_id of survey/2010/wave.json")
+    assert "expected each wave in exactly one folder" in message
+
+
+def test_distinct_wave_ids_pass(tmp_path, variant):
+    folder = write_wave(tmp_path / "a", variant, HEADER, rows(("vangdalen", "4")), WAVE)
+    config = read_wave(folder, "survey/2010", MEMBERSHIP).config
+    other = config.model_copy(update={"wave_id": "2012"})
+    check_distinct_wave_ids([("survey/2010", config), ("survey/2012", other)])
