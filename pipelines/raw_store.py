@@ -114,6 +114,7 @@ def receive(
                 copy.unlink()
                 raise OSError(f"{name} changed while it was being copied; try again")
         elif os.stat(copy.parent).st_mode & 0o077:  # a copy kept from before 0700 folders
+            copy.parent.parent.chmod(PRIVATE_DIR)
             copy.parent.chmod(PRIVATE_DIR)
             copy.chmod(RAW_COPY_MODE)
         stat = os.stat(path, follow_symlinks=follow)
