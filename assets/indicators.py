@@ -12,6 +12,7 @@ from indicators.early_warning import (
     compute_official_comparison,
     compute_status_changes,
 )
+from indicators.signals import compute_area_signals
 from pipelines.checks import check_specs
 from pipelines.resources import Warehouse
 from pipelines.warehouse import read_table
@@ -48,6 +49,18 @@ def mart_early_warning(warehouse: Warehouse) -> dg.MaterializeResult:
         warning = compute_early_warning(read_table(conn, "mart.indicator_values"),
                                         read_table(conn, "mart.area_status"), load_catalogue())
         return publish_table(conn, tables.EARLY_WARNING, warning)
+
+
+@mart_asset(tables.AREA_SIGNALS,
+            deps=[mart("indicator_values"), mart("area_status"), mart("survey_results")],
+            kinds={"duckdb", "polars"})
+def mart_area_signals(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        signals = compute_area_signals(read_table(conn, "mart.area_status"),
+                                       read_table(conn, "mart.indicator_values"),
+                                       read_table(conn, "mart.survey_results"),
+                                       load_catalogue())
+        return publish_table(conn, tables.AREA_SIGNALS, signals)
 
 
 @mart_asset(tables.STATUS_CHANGES, deps=[mart("area_status")],

@@ -280,6 +280,19 @@ class SignalRule(_Model):
     colour: Colour
 
 
+class StatusSignal(SignalRule):
+    """The list statuses that make the `status` signal, the most severe first (the row
+    names the most severe one the area holds)."""
+
+    statuses: list[str] = Field(min_length=1)
+
+
+class ForebyggelseSignal(SignalRule):
+    """The status whose criteria met give one `forebyggelse` row each."""
+
+    status: str
+
+
 class FloorSignal(SignalRule):
     """Criteria hold but residents are below the floor, by at most this share of it."""
 
@@ -322,8 +335,8 @@ class Signals(_Model):
     """
 
     severity: list[Colour] = Field(min_length=1)
-    status: SignalRule
-    forebyggelse: SignalRule
+    status: StatusSignal
+    forebyggelse: ForebyggelseSignal
     floor: FloorSignal
     near: NearSignal
     projected: ProjectedSignal
@@ -337,6 +350,9 @@ class Signals(_Model):
             rule = getattr(self, code, None)
             if rule is not None and rule.colour not in self.severity:
                 raise ValueError(f"signals.{code}.colour {rule.colour!r} is not in severity")
+        for status in [*self.status.statuses, self.forebyggelse.status]:
+            if status not in STATUS_COLUMNS:
+                raise ValueError(f"signals: {status!r} is not one of {', '.join(STATUS_COLUMNS)}")
         return self
 
     def colour(self, code: str) -> Colour:

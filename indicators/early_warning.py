@@ -21,16 +21,21 @@ from indicators.trends import add_projections, add_trends, criterion_distances
 
 __all__ = [
     "EARLY_WARNING_SCHEMA",
+    "WATCH_SIGNALS",
+    "WATCH_SIGNAL_SCHEMA",
     "EarlyWarningConfig",
     "compute_early_warning",
     "compute_official_comparison",
     "compute_status_changes",
+    "describe_criteria",
     "watch_list",
+    "watch_signals",
 ]
 
 
 class EarlyWarningConfig(BaseModel):
-    """Settings of the early warning (each is a documented convention, not law)."""
+    """Settings of the trends (each is a documented convention, not law). The watch
+    rules' margins are the signal rules' (catalogue.yaml, `signals:`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,10 +43,11 @@ class EarlyWarningConfig(BaseModel):
     min_points: int = Field(3, ge=3, description="Known values needed for a trend.")
     horizon_lists: int = Field(6, ge=1, description="Projections further ahead are not shown.")
     band_width: float = Field(1.0, ge=0, description="Band: slope ± this many standard errors.")
-    near_margin_pp: float = Field(3.0, ge=0, description="'One criterion short' margin, pp.")
-    projection_lists: int = Field(2, ge=1, description="Watch if projected to a status this soon.")
-    floor_margin_share: float = Field(0.05, ge=0, description="Watch near the resident floor.")
 
+
+# The signals (domain.md §6) that put an area on watch: they describe where it is
+# heading, not a status it holds.
+WATCH_SIGNALS = ("floor", "near", "projected")
 
 EARLY_WARNING_SCHEMA = {
     "area_id": pl.Utf8,
@@ -62,9 +68,46 @@ EARLY_WARNING_SCHEMA = {
     "projected_year_low": pl.Int32,
     "projected_year_high": pl.Int32,
     "watch": pl.Boolean,
-    "watch_reason": pl.Utf8,
+    "watch_codes": pl.List(pl.Utf8),
+}
+# One reason an area is on watch, with its numbers (rows of mart.area_signals).
+WATCH_SIGNAL_SCHEMA = {
+    "area_id": pl.Utf8,
+    "year": pl.Int32,
+    "regime": pl.Utf8,
+    "signal": pl.Utf8,
+    "status": pl.Utf8,
+    "indicator_id": pl.Utf8,
+    "level": pl.Utf8,
+    "value": pl.Float64,
+    "threshold": pl.Float64,
+    "distance_pp": pl.Float64,
+    "projected_year": pl.Int32,
 }
 AREA_YEAR = ["area_id", "year"]
+# Distances are floating point; a value exactly at the margin (3.0 pp) must count
+# as within it whatever rounding the subtraction picked up.
+MARGIN_TOLERANCE = 1e-9
+
+
+def describe_criteria(
+    indicator_values: pl.DataFrame,
+    catalogue: Catalogue,
+    config: EarlyWarningConfig | None = None,
+    every_regime: bool = False,
+) -> pl.DataFrame:
+    """Distance, trend and projection per area, list year, criterion and level: under
+    the regime in force in each list year, or (`every_regime`) under every regime, for
+    what-if. A regime's trend uses its own what-if rows for the earlier years."""
+    config = config or EarlyWarningConfig()
+    history = criterion_distances(indicator_values, catalogue)
+    current = history if every_regime else history.filter(
+        pl.col("regime") == regime_in_force_expr(catalogue, pl.col("year")))
+    return add_projections(
+        add_trends(current, history, config.trend_lists, config.min_points),
+        config.horizon_lists,
+        config.band_width,
+    )
 
 
 def compute_early_warning(
@@ -74,20 +117,19 @@ def compute_early_warning(
     config: EarlyWarningConfig | None = None,
 ) -> pl.DataFrame:
     """Per area, list year, criterion and threshold level (regime in force): distance,
-    trend and projection; plus the area-year's `watch` flag and `watch_reason`
-    (repeated on each of its rows; `watch_list()` gives one row per area-year)."""
-    config = config or EarlyWarningConfig()
-    history = criterion_distances(indicator_values, catalogue)
-    current = history.filter(pl.col("regime") == regime_in_force_expr(catalogue, pl.col("year")))
-    described = add_projections(
-        add_trends(current, history, config.trend_lists, config.min_points),
-        config.horizon_lists,
-        config.band_width,
+    trend and projection; plus the area-year's `watch` flag and `watch_codes` (the
+    watch signals it carries, repeated on each of its rows; `watch_list()` gives one
+    row per area-year, `watch_signals()` the reasons with their numbers)."""
+    described = describe_criteria(indicator_values, catalogue, config)
+    codes = (
+        watch_signals(described, area_status, catalogue)
+        .group_by(AREA_YEAR)
+        .agg(pl.col("signal").unique().sort().alias("watch_codes"))
     )
-    watch = _watch(described, area_status, catalogue, config)
     return (
-        described.join(watch, on=AREA_YEAR, how="left")
-        .with_columns(pl.col("watch").fill_null(False))
+        described.join(codes, on=AREA_YEAR, how="left")
+        .with_columns(pl.col("watch_codes").fill_null(pl.lit([], pl.List(pl.Utf8))))
+        .with_columns((pl.col("watch_codes").list.len() > 0).alias("watch"))
         .select(list(EARLY_WARNING_SCHEMA))
         .cast(EARLY_WARNING_SCHEMA)  # type: ignore[arg-type]
         .sort("area_id", "year", "indicator_id", "level")
@@ -95,11 +137,45 @@ def compute_early_warning(
 
 
 def watch_list(early_warning: pl.DataFrame) -> pl.DataFrame:
-    """One row per area and list year: area_id, year, regime, watch, watch_reason."""
+    """One row per area and list year: area_id, year, regime, watch, watch_codes."""
     return (
-        early_warning.select("area_id", "year", "regime", "watch", "watch_reason")
-        .unique()
+        early_warning.select("area_id", "year", "regime", "watch", "watch_codes")
+        .unique(subset=["area_id", "year"])
         .sort("area_id", "year")
+    )
+
+
+def watch_signals(described: pl.DataFrame, area_status: pl.DataFrame,
+                  catalogue: Catalogue) -> pl.DataFrame:
+    """The `near`, `projected` and `floor` signals (domain.md §6) of every area-year and
+    regime in `described` (describe_criteria), one row per reason (WATCH_SIGNAL_SCHEMA).
+
+    - near: one criterion short of a status (not held) and the missing criterion within
+      `signals.near.margin_pp` of its threshold, at the level the status counts it;
+      one row per such criterion and status.
+    - projected: the trend makes the status hold within `signals.projected.lists` lists;
+      one row per status with the first such year.
+    - floor: the status's criteria hold but residents are below the resident floor by at
+      most `signals.floor.margin_share` of it; value = residents, threshold = the floor.
+    Statuses decided by the look-back (omdannelse) are left out: history decides them.
+    """
+    frames = []
+    for regime_id, regime in catalogue.regimes.items():
+        rows = described.filter(pl.col("regime") == regime_id)
+        if rows.is_empty():
+            continue
+        wide = rows.group_by(AREA_YEAR).agg(_wide(regime)).join(
+            area_status.filter(pl.col("regime") == regime_id).drop("regime"),
+            on=AREA_YEAR, how="left")
+        frames += [wide.filter(when).select(
+            *AREA_YEAR, pl.lit(regime_id).alias("regime"), *fields)
+            for when, fields in _watch_rules(regime, catalogue)]
+    if not frames:
+        return pl.DataFrame(schema=WATCH_SIGNAL_SCHEMA)
+    return (
+        pl.concat([f.cast(WATCH_SIGNAL_SCHEMA) for f in frames])  # type: ignore[arg-type]
+        .sort("area_id", "year", "regime", "signal", "status", "indicator_id",
+              nulls_last=True)
     )
 
 
@@ -113,39 +189,12 @@ def _wide(regime: Regime) -> list[pl.Expr]:
             this = (pl.col("indicator_id") == criterion) & (pl.col("level") == level)
             suffix = f"{criterion}_{level}"
             columns += [
-                pl.col("meets_threshold").filter(this).first().alias(f"meets_{suffix}"),
-                pl.col("distance_pp").filter(this).first().alias(f"distance_{suffix}"),
-                pl.col("projected_year").filter(this).first().alias(f"flip_{suffix}"),
+                pl.col(name).filter(this).first().alias(f"{alias}_{suffix}")
+                for name, alias in (("meets_threshold", "meets"), ("distance_pp", "distance"),
+                                    ("projected_year", "flip"), ("value", "value"),
+                                    ("threshold", "threshold"))
             ]
     return columns
-
-
-def _watch(described: pl.DataFrame, area_status: pl.DataFrame, catalogue: Catalogue,
-           config: EarlyWarningConfig) -> pl.DataFrame:
-    frames = []
-    for regime_id, regime in catalogue.regimes.items():
-        rows = described.filter(pl.col("regime") == regime_id)
-        if rows.is_empty():
-            continue
-        wide = rows.group_by(AREA_YEAR).agg(_wide(regime)).join(
-            area_status.filter(pl.col("regime") == regime_id), on=AREA_YEAR, how="left")
-        reasons = _watch_reasons(regime, config)
-        frames.append(wide.select(
-            *AREA_YEAR,
-            pl.concat_str(reasons, separator="; ", ignore_nulls=True).alias("watch_reason"),
-        ))
-    if not frames:
-        return pl.DataFrame(schema={"area_id": pl.Utf8, "year": pl.Int32, "watch": pl.Boolean,
-                                    "watch_reason": pl.Utf8})
-    return pl.concat(frames).with_columns(
-        pl.when(pl.col("watch_reason") == "").then(None).otherwise(pl.col("watch_reason"))
-        .alias("watch_reason")
-    ).with_columns(pl.col("watch_reason").is_not_null().alias("watch"))
-
-
-def _danish(number: pl.Expr) -> pl.Expr:
-    """One decimal with a decimal comma; adding 0.0 turns -0.0 into 0.0."""
-    return (number.round(1) + 0.0).cast(pl.Utf8).str.replace(".", ",", literal=True)
 
 
 def _known(criterion: str, level: Level) -> pl.Expr:
@@ -170,33 +219,53 @@ def _met_in(lists_ahead: int) -> MetAt:
     return met
 
 
-def _watch_reasons(regime: Regime, config: EarlyWarningConfig) -> list[pl.Expr]:
-    """One text expression per possible reason; NULL where it does not apply."""
+def _signal(signal: str, status: str, indicator_id: str | None = None,
+            level: str | None = None, value: pl.Expr | None = None,
+            threshold: pl.Expr | None = None, distance: pl.Expr | None = None,
+            projected_year: pl.Expr | None = None) -> list[pl.Expr]:
+    """The fields of one watch-signal row (NULL where they do not apply)."""
+    def field(expr: pl.Expr | str | None, name: str) -> pl.Expr:
+        return (pl.lit(None) if expr is None else
+                pl.lit(expr) if isinstance(expr, str) else expr).alias(name)
+    return [pl.lit(signal).alias("signal"), pl.lit(status).alias("status"),
+            field(indicator_id, "indicator_id"), field(level, "level"),
+            field(value, "value"), field(threshold, "threshold"),
+            field(distance, "distance_pp"), field(projected_year, "projected_year")]
+
+
+def _watch_rules(regime: Regime, catalogue: Catalogue) -> list[tuple[pl.Expr, list[pl.Expr]]]:
+    """(condition, fields) per possible watch signal of a regime, on its wide frame."""
+    rules = catalogue.signals
     eligible = pl.col("eligible").fill_null(False)
     floor = regime.resident_floor
-    near_floor = (pl.col("residents") - floor).abs() <= config.floor_margin_share * floor
-    reasons: list[pl.Expr] = []
+    lowest = float(floor - floor * rules.floor.margin_share)
+    below_floor = (pl.col("residents") < floor) & (pl.col("residents") >= lowest)
+    margin = float(rules.near.margin_pp) + MARGIN_TOLERANCE
+    found: list[tuple[pl.Expr, list[pl.Expr]]] = []
     for status, rule in regime.statuses.items():
         if rule.lookback is not None:
             continue  # history decides it, not distances
         held = pl.col(status).fill_null(False)
-        # (a) one criterion short, and that one within the margin of its threshold
+        # near: one criterion short, and that one within the margin of its threshold
         for criterion, level in status_levels(regime, status).items():
             would_hold = status_expressions(regime, _met_if_reached(criterion, level), eligible)
-            distance = pl.col(f"distance_{criterion}_{level}")
-            near = ~_known(criterion, level) & (distance >= -config.near_margin_pp)
-            reasons.append(pl.when(~held & near & would_hold[status]).then(pl.format(
-                "{}: mangler {} ({} pp)", pl.lit(status), pl.lit(criterion), _danish(distance))))
-        # (b) projected to hold within `projection_lists` lists: name the first such year
+            suffix = f"{criterion}_{level}"
+            distance = pl.col(f"distance_{suffix}")
+            near = ~_known(criterion, level) & (distance >= -margin)
+            found.append((~held & near & would_hold[status], _signal(
+                "near", status, criterion, level, pl.col(f"value_{suffix}"),
+                pl.col(f"threshold_{suffix}"), distance)))
+        # projected: holds within `lists` lists; the first such year
         first_year = pl.coalesce([
             pl.when(status_expressions(regime, _met_in(ahead), eligible)[status])
             .then(pl.col("year") + ahead)
-            for ahead in range(1, config.projection_lists + 1)
+            for ahead in range(1, rules.projected.lists + 1)
         ])
-        reasons.append(pl.when(~held & first_year.is_not_null()).then(pl.format(
-            "{}: fremskrevet til {}", pl.lit(status), first_year)))
-        # (c) its criteria hold, with residents within the margin of the floor
+        found.append((~held & first_year.is_not_null(),
+                      _signal("projected", status, projected_year=first_year)))
+        # floor: its criteria hold, with residents just below the floor
         criteria_hold = status_expressions(regime, _known, pl.lit(True))[status]
-        reasons.append(pl.when(criteria_hold & near_floor).then(pl.format(
-            "{}: {} beboere (grænse {})", pl.lit(status), pl.col("residents"), pl.lit(floor))))
-    return reasons
+        found.append((criteria_hold & below_floor, _signal(
+            "floor", status, value=pl.col("residents").cast(pl.Float64),
+            threshold=pl.lit(float(floor)))))
+    return found

@@ -36,4 +36,17 @@ def render() -> str:
                 f"| `{column.name}` | {column.type} | {nullable} | "
                 f"{column.description}{extra} |\n"
             )
+    parts.append(_migrations())
     return "".join(parts)
+
+
+def _migrations() -> str:
+    """Changes readers must know about: old columns, their replacements, why, since when."""
+    lines = ["\n## Migrations\n\nChanges to published columns, newest last. A query "
+             "written for an older file needs the change in the last column.\n\n"
+             "| table | old | new | since | why | instead |\n|---|---|---|---|---|---|\n"]
+    for m in tables.MIGRATIONS:
+        old = ", ".join(f"`{c}`" for c in m.old) or "—"
+        new = ", ".join(f"`{c}`" for c in m.new)
+        lines.append(f"| `{m.table}` | {old} | {new} | {m.since} | {m.why} | {m.instead} |\n")
+    return "".join(lines)

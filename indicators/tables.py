@@ -231,9 +231,13 @@ EARLY_WARNING = Table(
         _c("projected_year", "INTEGER", "First list year the trend crosses the threshold."),
         _c("projected_year_low", "INTEGER", "Earliest crossing within the band."),
         _c("projected_year_high", "INTEGER", "Latest crossing within the band."),
-        _c("watch", "BOOLEAN", "The area is on watch in this list year (any reason).",
-           nullable=False),
-        _c("watch_reason", "VARCHAR", "Why the area is on watch, in Danish."),
+        _c("watch", "BOOLEAN", "The area is on watch in this list year: it carries a "
+           "floor, near or projected signal under the regime in force.", nullable=False),
+        _c("watch_codes", "VARCHAR[]",
+           "The watch signals the area carries in this list year, sorted (floor, near, "
+           "projected; empty when not on watch). Their numbers are the mart.area_signals "
+           "rows with these signals under the regime in force. Replaces watch_reason "
+           "(see Migrations).", nullable=False),
     ],
     key=["area_id", "year", "indicator_id", "level"],
 )
@@ -252,6 +256,57 @@ STATUS_CHANGES = Table(
     key=["list_year", "area_id", "status"],
 )
 
+SIGNAL_CODES = ["status", "forebyggelse", "floor", "near", "projected", "survey", "local"]
+
+AREA_SIGNALS = Table(
+    name="area_signals",
+    description=(
+        "Every signal of an area in a list year (domain.md §6), one row per area, list "
+        "year, regime and signal, under the regime in force and every other regime "
+        "(what-if); criterion-level signals (forebyggelse, near) one row per criterion, "
+        "survey signals one per item; fields that do not apply are NULL. An area with no "
+        "row is green (grey when an unknown criterion could make it red: mart.area_status "
+        "NULL); its colour is the most severe row's. Rules, colours and margins: "
+        "indicators/catalogue.yaml `signals:`."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "List year.", nullable=False),
+        _c("regime", "VARCHAR", "Regime the row was evaluated under.", nullable=False,
+           allowed=REGIMES),
+        _c("signal", "VARCHAR",
+           "status: holds the status named in `status` (the most severe of omdannelse, "
+           "parallelsamfund - under 2010-2017 the ghetto list - and udsat); forebyggelse: a "
+           "forebyggelsesområde, one row per criterion it meets at the forebyggelse level; "
+           "floor: a status's criteria hold but residents are below the floor by at most "
+           "signals.floor.margin_share of it; near: one criterion short of `status`, the "
+           "missing criterion within signals.near.margin_pp of its threshold; projected: the "
+           "trend makes `status` hold within the next signals.projected.lists lists; survey: "
+           "the deciding wave (the newest with a finding for the area) found its share "
+           "significantly over the rest of the wave, for list years wave year to wave year "
+           "+ signals.survey.lists_after_wave; local: the local model's category (not yet "
+           "produced).",
+           nullable=False, allowed=SIGNAL_CODES),
+        _c("colour", "VARCHAR", "The signal's colour.", nullable=False,
+           allowed=["red", "orange", "yellow"]),
+        _c("indicator_id", "VARCHAR", "The criterion (forebyggelse, near) or the survey item "
+           "(survey); NULL for status, floor and projected."),
+        _c("value", "DOUBLE", "The criterion's value in percent (forebyggelse, near); the "
+           "area's share in percent (survey); residents (floor)."),
+        _c("threshold", "DOUBLE", "The threshold in percent at the level the status counts "
+           "the criterion (forebyggelse, near); the share of the rest of the wave in percent "
+           "(survey; NULL for a weighted wave); the resident floor (floor)."),
+        _c("distance_pp", "DOUBLE", "Distance in percentage points, positive on the met side "
+           "(forebyggelse, near: negative); survey: area share minus the rest's."),
+        _c("wave_id", "VARCHAR", "The deciding survey wave (survey)."),
+        _c("projected_year", "INTEGER", "First list year the status is projected to hold "
+           "(projected)."),
+        _c("status", "VARCHAR", "The status the signal is about (status, forebyggelse, "
+           "floor, near, projected); NULL for survey.",
+           allowed=["udsat", "parallelsamfund", "omdannelsesomraade", "forebyggelsesomraade"]),
+    ],
+)
+
 OFFICIAL_COMPARISON = Table(
     name="official_comparison",
     description="The published list status (reference/official_status.csv) beside the "
@@ -268,8 +323,38 @@ OFFICIAL_COMPARISON = Table(
 )
 
 PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, SURVEY_RESULTS, INDICATOR_VALUES,
-                          AREA_STATUS, EARLY_WARNING, STATUS_CHANGES, OFFICIAL_COMPARISON,
-                          MUNICIPALITY_YEAR]
+                          AREA_STATUS, EARLY_WARNING, AREA_SIGNALS, STATUS_CHANGES,
+                          OFFICIAL_COMPARISON, MUNICIPALITY_YEAR]
+
+
+class Migration(BaseModel):
+    """A change of a published table that breaks or extends what readers query."""
+
+    table: str
+    old: list[str]
+    new: list[str]
+    since: str
+    why: str
+    instead: str
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        table="mart.early_warning",
+        old=["watch_reason VARCHAR"],
+        new=["watch_codes VARCHAR[]", "mart.area_signals (signal floor, near, projected)"],
+        since="0.2.0",
+        why="Danish sentences left the marts: the site writes the words, in each language, "
+            "from codes and numbers. The reasons are the near, projected and floor signals of "
+            "mart.area_signals, computed once for the site and the early warning alike. The "
+            "floor reason now follows the signal rule (criteria hold, residents below the "
+            "floor by at most 10 %) instead of within 5 % either side of it.",
+        instead="`list_contains(watch_codes, 'near')` for the kind of reason; the numbers: "
+                "`SELECT * FROM mart.area_signals s JOIN (SELECT DISTINCT area_id, year, regime "
+                "FROM mart.early_warning) w USING (area_id, year, regime) WHERE s.signal IN "
+                "('floor', 'near', 'projected')`.",
+    ),
+]
 
 
 def by_name(name: str) -> Table:

@@ -12,7 +12,9 @@ from indicators.early_warning import (
     compute_early_warning,
     compute_official_comparison,
     compute_status_changes,
+    describe_criteria,
     watch_list,
+    watch_signals,
 )
 from tests.indicators.builders import SUPPRESSED, Inputs, catalogue, met, neutral, one
 
@@ -106,24 +108,38 @@ def test_too_few_known_years_give_no_trend() -> None:
     assert row["trend_pp_per_year"] is None and row["projected_year"] is None
 
 
+def _watch(inputs: Inputs) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(early warning, its watch signals with their numbers)."""
+    values, statuses = inputs.run()
+    warning = compute_early_warning(values, statuses, catalogue())
+    return warning, watch_signals(describe_criteria(values, catalogue()), statuses, catalogue())
+
+
 def test_watch_one_criterion_short_hermann_stillingsvej_2022() -> None:
     # 1,010 residents, K1 50 % (met), K2 18 / 900 = 2 % vs >= 3 % -> -1.0 pp.
     # One criterion short of udsat, within 3 pp. Nothing else is close.
     inputs = Inputs().member("a", "001-0001")
     inputs.years("001-0001", range(2016, 2023), met("k1", beboere=1010, domte_18plus=18))
-    warning = _warning(inputs)
+    warning, reasons = _watch(inputs)
     row = one(watch_list(warning), area_id="a", year=2022)
-    assert row["watch"] is True
-    assert row["watch_reason"] == "udsat: mangler k2_domte (-1,0 pp)"
+    assert (row["watch"], row["watch_codes"]) == (True, ["near"])
+    reason = one(reasons, area_id="a", year=2022)
+    assert (reason["signal"], reason["status"], reason["indicator_id"], reason["level"]) == (
+        "near", "udsat", "k2_domte", "main")
+    assert (reason["value"], reason["threshold"]) == (pytest.approx(2), pytest.approx(3))
+    assert reason["distance_pp"] == pytest.approx(-1)
 
 
-def test_watch_near_the_resident_floor_hermann_stillingsvej_2023() -> None:
-    # 990 residents (within 5 % of 1,000), K1 and K2 met: the criteria of udsat hold
-    # but the area is below the floor.
+def test_watch_below_the_resident_floor_hermann_stillingsvej_2023() -> None:
+    # 990 residents (within 10 % below 1,000), K1 and K2 met: the criteria of udsat
+    # hold but the area is below the floor.
     inputs = Inputs().member("a", "001-0001")
     inputs.years("001-0001", range(2016, 2024), met("k1", "k2", beboere=990))
-    row = one(watch_list(_warning(inputs)), area_id="a", year=2023)
-    assert row["watch_reason"] == "udsat: 990 beboere (grænse 1000)"
+    warning, reasons = _watch(inputs)
+    assert one(watch_list(warning), area_id="a", year=2023)["watch_codes"] == ["floor"]
+    reason = one(reasons, area_id="a", year=2023)
+    assert (reason["signal"], reason["status"], reason["value"], reason["threshold"]) == (
+        "floor", "udsat", 990, 1000)
 
 
 def test_watch_projected_status_within_two_lists() -> None:
@@ -132,19 +148,21 @@ def test_watch_projected_status_within_two_lists() -> None:
     inputs = Inputs().member("a", "001-0001")
     for i, aar in enumerate(range(2014, 2023)):
         inputs.year("001-0001", aar, met("k3", uden_tilknytning_18_64=192 + 16 * i))
-    warning = _warning(inputs)
+    warning, reasons = _watch(inputs)
     assert _row(warning, "k1_uden_tilknytning", year=2022)["projected_year"] == 2024
-    reason = one(watch_list(warning), area_id="a", year=2022)["watch_reason"]
-    assert "udsat: fremskrevet til 2024" in reason
+    assert "projected" in one(watch_list(warning), area_id="a", year=2022)["watch_codes"]
+    projected = one(reasons, area_id="a", year=2022, signal="projected")
+    assert (projected["status"], projected["projected_year"]) == ("udsat", 2024)
     # 2021: projected 2024 is three lists ahead -> not this reason
-    reason_2021 = one(watch_list(warning), area_id="a", year=2021)["watch_reason"] or ""
-    assert "fremskrevet" not in reason_2021
+    assert "projected" not in one(watch_list(warning), area_id="a", year=2021)["watch_codes"]
 
 
 def test_no_watch_when_far_from_everything() -> None:
     inputs = Inputs().member("a", "001-0001").years("001-0001", range(2014, 2022), neutral())
-    row = one(watch_list(_warning(inputs)), area_id="a", year=2021)
-    assert (row["watch"], row["watch_reason"]) == (False, None)
+    warning, reasons = _watch(inputs)
+    row = one(watch_list(warning), area_id="a", year=2021)
+    assert (row["watch"], row["watch_codes"]) == (False, [])
+    assert reasons.filter(pl.col("year") == 2021).is_empty()
 
 
 def test_status_changes_gained_lost_and_unknown_steps() -> None:
