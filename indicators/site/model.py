@@ -1,13 +1,13 @@
 """What the pages show, derived once from the published tables.
 
-The published frames are small (areas × years × indicators), so they are
-turned into plain Python lookups here and every page reads the same
-derived facts: the current list year and its regime, each area's status
-and colour category, the criteria behind it, the early-warning mark and
-what changed since the previous list. Optional tables (early warning,
-status changes, official lists, survey waves, municipality sums) are read
-defensively: a missing table or column means the page leaves that context
-out, never that it shows a guess.
+The published frames (checked against indicators/tables.py by
+`frames.check_frames`) are turned into plain Python lookups here, so every
+page reads the same facts: the list years and the regime in force in each
+(from the catalogue), each area's status under every regime evaluated, its
+signals (`mart.area_signals`) and the colour they give, the criteria behind
+them, the early-warning trend and the decided status changes
+(`mart.status_changes`). Nothing here decides a status or a signal: the
+warehouse did. Words are written by `signals.Words`, per language.
 """
 
 from __future__ import annotations
@@ -20,19 +20,10 @@ from typing import Any
 import polars as pl
 
 from indicators.site import danish
+from indicators.site.frames import check_frames
 from indicators.site.options import SiteOptions
 from indicators.site.places import municipality_name, region_name
-from indicators.site.vocabulary import (
-    CATEGORIES,
-    INDICATOR_ORDER,
-    INDICATORS,
-    REGIME_CRITERIA,
-    REGIME_REQUIRED,
-    REGIME_STATUSES,
-    regime_in_force,
-    status_label,
-    threshold_words,
-)
+from indicators.site.rules import CSS_KEY, RANK, Rules, rules
 
 EVENING_SAFETY = "evening_safety"
 ALL_AREAS = "all"
@@ -57,21 +48,12 @@ def _years_in(rows) -> set[int]:
 
 def _as_bool(value) -> bool | None:
     value = _clean(value)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "ja", "yes", "t")
-    return bool(value)
+    return None if value is None else bool(value)
 
 
 def _as_int(value) -> int | None:
     value = _clean(value)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return None if value is None else int(value)
 
 
 @dataclass
@@ -88,21 +70,28 @@ class Criterion:
     denominator: float | None = None
     data_years: str | None = None
     suppressed: bool = False
+    forebyggelse_threshold: float | None = None
+    meets_forebyggelse: bool | None = None
+    below: bool = False
 
     @property
     def code(self) -> str:
+        from indicators.site.vocabulary import INDICATORS
         ind = INDICATORS.get(self.indicator_id)
         return ind.code if ind else self.indicator_id
 
     @property
     def margin(self) -> float | None:
         """Percentage points on the met side of the threshold (negative = not met)."""
-        if self.value is None or self.threshold is None:
+        return self.margin_to(self.threshold)
+
+    def margin_to(self, threshold: float | None) -> float | None:
+        if self.value is None or threshold is None:
             return None
-        ind = INDICATORS.get(self.indicator_id)
-        return self.threshold - self.value if ind and ind.below else self.value - self.threshold
+        return threshold - self.value if self.below else self.value - threshold
 
     def threshold_text(self) -> str:
+        from indicators.site.vocabulary import threshold_words
         if self.threshold is None:
             return danish.UNKNOWN
         return f"{threshold_words(self.indicator_id, self.regime)} {danish.percent(self.threshold)}"
@@ -117,7 +106,7 @@ class Criterion:
 
 @dataclass
 class Projection:
-    """The early-warning engine's trend for one indicator (fields may be missing)."""
+    """The early-warning engine's trend for one indicator at the main level."""
 
     indicator_id: str
     year: int
@@ -126,15 +115,37 @@ class Projection:
     projected_year: float | None = None
     projected_year_low: float | None = None
     projected_year_high: float | None = None
+    meets: bool | None = None
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One row of mart.area_signals: a reason an area needs attention, as codes and numbers."""
+
+    area_id: str
+    year: int
+    regime: str
+    signal: str
+    colour: str
+    indicator_id: str | None
+    value: float | None
+    threshold: float | None
+    distance_pp: float | None
+    wave_id: str | None
+    projected_year: int | None
+    extra: tuple = ()
+
+    def get(self, name: str):
+        return dict(self.extra).get(name)
 
 
 @dataclass
 class AreaState:
-    """An area in one list year under the regime in force then."""
+    """An area in one list year under one regime (default: the regime then in force)."""
 
     area_id: str
     year: int
-    regime: str | None
+    regime: str
     residents: int | None
     eligible: bool | None
     statuses: dict[str, bool | None]
@@ -142,20 +153,48 @@ class AreaState:
     criteria: list[Criterion]
     criteria_met: int
     required: int
-    category: str
-    status_text: str
+    colour: str
+    headline: str | None          # the most severe status held (a catalogue status id)
+    signals: list[Signal]
+    counted_ids: list[str]
+    unknown_list: bool = False     # a list status is NULL: unknown criteria could decide it
     watch: bool | None = None
     watch_reasons: list[str] = field(default_factory=list)
 
     @property
+    def category(self) -> str:
+        """The stylesheet's key of the colour (roed, orange, gul, groen, ukendt)."""
+        return CSS_KEY[self.colour]
+
+    @property
+    def rank(self) -> int:
+        return RANK[self.colour]
+
+    @property
+    def status_text(self) -> str:
+        """Danish headline (kept for pages not yet on the message catalogue)."""
+        if self.headline:
+            return rules().status_label(self.headline, self.regime)
+        return "Ukendt status" if self.unknown_list else "Ikke på listen"
+
+    @property
     def criteria_total(self) -> int:
-        return len(REGIME_CRITERIA.get(self.regime or "", ()))
+        return len(self.counted_ids)
 
     @property
     def counted(self) -> list[Criterion]:
         """The criteria the regime counts (K5 decides parallelsamfund from 2018 but is
         not one of the four)."""
-        return [c for c in self.criteria if c.indicator_id in REGIME_CRITERIA[self.regime]]
+        return [c for c in self.criteria if c.indicator_id in self.counted_ids]
+
+    @property
+    def signal_codes(self) -> list[str]:
+        """The kinds of signal the area carries, most severe colour first, each once."""
+        out: list[str] = []
+        for s in sorted(self.signals, key=lambda s: -RANK[s.colour]):
+            if s.signal not in out:
+                out.append(s.signal)
+        return out
 
     def criteria_summary(self) -> str:
         """"2 af 4 kriterier (K1, K4); K2 ukendt" """
@@ -189,65 +228,89 @@ class Area:
         """Page of the area, relative to the site root."""
         return f"omraade/{self.area_id}.html"
 
+    @property
+    def municipality_href(self) -> str:
+        return f"kommune/{self.municipality_code}.html"
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One decided change of mart.status_changes."""
+
+    list_year: int
+    area_id: str
+    status: str
+    change: str   # gained | lost
+    regime: str
+
 
 @dataclass
 class Change:
+    """The decided status changes of one area in one list year (mart.status_changes)."""
+
     area_id: str
-    gained: list[str]
-    lost: list[str]
-    unknown: list[str]
-    previous_category: str | None
-    category: str
+    year: int
+    changes: list[StatusChange]
+
+    @property
+    def gained(self) -> list[str]:
+        return [rules().status_label(c.status, c.regime) for c in self.changes
+                if c.change == "gained"]
+
+    @property
+    def lost(self) -> list[str]:
+        return [rules().status_label(c.status, c.regime) for c in self.changes
+                if c.change == "lost"]
 
     def text(self) -> str:
         parts = [f"Ny: {s}" for s in self.gained] + [f"Ude: {s}" for s in self.lost]
-        parts += [f"Nu ukendt: {s}" for s in self.unknown]
-        if self.previous_category and self.previous_category != self.category:
-            parts.append(f"{CATEGORIES[self.previous_category].label} → "
-                         f"{CATEGORIES[self.category].label}")
         return "; ".join(parts) if parts else "Uændret"
 
     @property
     def changed(self) -> bool:
-        return self.text() != "Uændret"
+        return bool(self.changes)
 
 
 class SiteData:
     """The published frames, indexed for the pages."""
 
-    def __init__(self, frames: dict[str, pl.DataFrame], options: SiteOptions):
+    def __init__(self, frames: dict[str, pl.DataFrame], options: SiteOptions,
+                 rule_set: Rules | None = None):
+        check_frames(frames)
         self.options = options
+        self.rules = rule_set or rules()
         self.areas = {
-            r["area_id"]: Area(r["area_id"], r["area_name"], _as_int(r.get("municipality_code")),
-                               _as_int(r.get("region_code")))
-            for r in _rows(frames.get("areas"))
+            r["area_id"]: Area(r["area_id"], r["area_name"], _as_int(r["municipality_code"]),
+                               _as_int(r["region_code"]))
+            for r in _rows(frames["areas"])
         }
         self.area_order = [a.area_id for a in danish.sorted_danish(
             self.areas.values(), key=lambda a: a.name)]
 
         self._status = {(r["area_id"], int(r["year"]), str(r["regime"])): r
-                        for r in _rows(frames.get("area_status"))}
+                        for r in _rows(frames["area_status"])}
         self._values: dict[tuple[str, int, str, str], dict] = {}
-        for r in _rows(frames.get("indicator_values")):
+        for r in _rows(frames["indicator_values"]):
             key = (r["area_id"], int(r["year"]), str(r["regime"]), r["indicator_id"])
             self._values[key] = r
-        self.residents_by_year = {(r["area_id"], int(r["year"])): _as_int(r.get("residents"))
-                                  for r in _rows(frames.get("area_year"))}
+        self.residents_by_year = {(r["area_id"], int(r["year"])): _as_int(r["residents"])
+                                  for r in _rows(frames["area_year"])}
 
-        list_years = sorted({y for (_, y, _) in self._status})
-        self.list_years = list_years
-        self.current_year = list_years[-1] if list_years else None
-        self.previous_year = list_years[-2] if len(list_years) > 1 else None
-        self.current_regime = (regime_in_force(self.current_year)
-                               if self.current_year is not None else None)
+        self.list_years = sorted({y for (_, y, _) in self._status})
+        self.current_year = self.list_years[-1] if self.list_years else None
+        self.previous_year = self.list_years[-2] if len(self.list_years) > 1 else None
+        self.current_regime = self.rules.regime_in_force(self.current_year)
+        self.regimes_evaluated = sorted({r for (_, _, r) in self._status},
+                                        key=self.rules.regime_ids.index)
 
-        self._read_early_warning(frames.get("early_warning"))
-        self._survey = _rows(frames.get("survey_results"))
+        self._read_early_warning(frames["early_warning"])
+        self._read_signals(frames["area_signals"])
+        self._read_changes(frames["status_changes"])
+        self._survey = _rows(frames["survey_results"])
         self._waves_info = _rows(frames.get("survey_waves"))
-        self._official = _rows(frames.get("official_comparison"))
-        self._changes_frame = frames.get("status_changes")
-        self._municipality = _rows(frames.get("municipality_year"))
-        self._states: dict[tuple[str, int], AreaState | None] = {}
+        self._official = _rows(frames["official_comparison"])
+        self._municipality = _rows(frames["municipality_year"])
+        self._states: dict[tuple[str, int, str], AreaState | None] = {}
         self._index()
 
     def _index(self) -> None:
@@ -255,76 +318,107 @@ class SiteData:
         scan every row of a national table (that made the site quadratic in areas)."""
         self._indicator_years = sorted({y for (_, y, _, _) in self._values})
         present = {k[3] for k in self._values}
-        self._indicators_present = [i for i in INDICATOR_ORDER if i in present]
+        unknown = present - set(self.rules.indicator_ids)
+        if unknown:
+            raise ValueError("mart.indicator_values names indicator(s) the catalogue does not "
+                             f"define: {', '.join(sorted(unknown))}")
+        self._indicators_present = [i for i in self.rules.indicator_ids if i in present]
         self._values_by_area: dict[str, list[dict]] = {}
         for (area_id, _, _, _), r in self._values.items():
             self._values_by_area.setdefault(area_id, []).append(r)
         self._official_by_area: dict[str, list[dict]] = {}
         for r in self._official:
-            self._official_by_area.setdefault(r.get("area_id"), []).append(r)
+            self._official_by_area.setdefault(r["area_id"], []).append(r)
         self._wave_info_index = {(str(r.get("wave_id")), r.get("area_id")): r
                                  for r in reversed(self._waves_info)}
         self._survey_by_item: dict[str, list[dict]] = {}
         self._survey_by_item_area: dict[tuple[str, str], list[dict]] = {}
         for r in self._survey:
-            self._survey_by_item.setdefault(r.get("item_id"), []).append(r)
-            self._survey_by_item_area.setdefault((r.get("item_id"), r.get("area_id")),
-                                                 []).append(r)
+            self._survey_by_item.setdefault(r["item_id"], []).append(r)
+            self._survey_by_item_area.setdefault((r["item_id"], r["area_id"]), []).append(r)
         self._municipality_index: dict[tuple[int | None, int | None, str], object] = {}
         self._municipality_years: dict[int | None, set[int | None]] = {}
         for r in reversed(self._municipality):
-            code, year = _as_int(r.get("municipality_code")), _as_int(r.get("year"))
-            self._municipality_index[(code, year, r.get("maal"))] = _clean(r.get("vaerdi"))
+            code, year = _as_int(r["municipality_code"]), _as_int(r["year"])
+            self._municipality_index[(code, year, r["maal"])] = _clean(r["vaerdi"])
             self._municipality_years.setdefault(code, set()).add(year)
-        self._changes_by_area: dict[str, list[dict]] | None = None
-        frame = self._changes_frame
-        if frame is not None and {"year", "area_id", "status", "change"} <= set(frame.columns):
-            self._changes_by_area = {}
-            for r in frame.filter(pl.col("year") == self.current_year).to_dicts():
-                self._changes_by_area.setdefault(r["area_id"], []).append(r)
+        self._areas_by_municipality: dict[int | None, list[str]] = {}
+        for area_id in self.area_order:
+            code = self.areas[area_id].municipality_code
+            self._areas_by_municipality.setdefault(code, []).append(area_id)
         self._waves_cache: list[dict] | None = None
         self._data_years_all: set[int] | None = None
 
     # --- early warning ---------------------------------------------------
 
-    def _read_early_warning(self, frame: pl.DataFrame | None) -> None:
-        """Index the early-warning table, whatever subset of its columns exists."""
-        self.has_early_warning = frame is not None and "area_id" in (frame.columns if
-                                                                      frame is not None else [])
+    def _read_early_warning(self, frame: pl.DataFrame) -> None:
+        self.has_early_warning = frame.height > 0
         self.projections: dict[tuple[str, int, str], Projection] = {}
         self._watch: dict[tuple[str, int], list[bool | None]] = {}
-        self._watch_reasons: dict[tuple[str, int], list[str]] = {}
-        if not self.has_early_warning:
-            return
         for r in frame.to_dicts():
-            year = _as_int(r.get("year")) or self.current_year
-            key = (r["area_id"], year)
-            if "watch" in r:
-                self._watch.setdefault(key, []).append(_as_bool(r.get("watch")))
-            reason = _clean(r.get("watch_reason"))
-            if reason and _as_bool(r.get("watch")) is not False:
-                reasons = self._watch_reasons.setdefault(key, [])
-                if str(reason) not in reasons:
-                    reasons.append(str(reason))
-            indicator = r.get("indicator_id")
-            if indicator:
-                self.projections[(r["area_id"], year, indicator)] = Projection(
-                    indicator_id=indicator, year=year,
-                    **{f: _clean(r.get(f)) for f in (
-                        "distance_pp", "trend_pp_per_year", "projected_year",
-                        "projected_year_low", "projected_year_high")},
-                )
+            key = (r["area_id"], int(r["year"]))
+            self._watch.setdefault(key, []).append(_as_bool(r["watch"]))
+            if r["level"] != "main":
+                continue
+            self.projections[(r["area_id"], int(r["year"]), r["indicator_id"])] = Projection(
+                indicator_id=r["indicator_id"], year=int(r["year"]),
+                meets=_as_bool(r["meets_threshold"]),
+                **{f: _clean(r[f]) for f in (
+                    "distance_pp", "trend_pp_per_year", "projected_year",
+                    "projected_year_low", "projected_year_high")},
+            )
 
-    def watch(self, area_id: str, year: int) -> tuple[bool | None, list[str]]:
+    def watch(self, area_id: str, year: int) -> bool | None:
         flags = self._watch.get((area_id, year))
-        reasons = self._watch_reasons.get((area_id, year), [])
         if not flags:
-            return (None if self.has_early_warning else None), reasons
+            return None
         if any(f is True for f in flags):
-            return True, reasons
-        if all(f is False for f in flags):
-            return False, []
-        return None, reasons
+            return True
+        return False if all(f is False for f in flags) else None
+
+    # --- signals -----------------------------------------------------------
+
+    def _read_signals(self, frame: pl.DataFrame) -> None:
+        known = ("area_id", "year", "regime", "signal", "colour", "indicator_id", "value",
+                 "threshold", "distance_pp", "wave_id", "projected_year")
+        self._signals: dict[tuple[str, int, str], list[Signal]] = {}
+        for r in frame.to_dicts():
+            s = Signal(
+                area_id=r["area_id"], year=int(r["year"]), regime=str(r["regime"]),
+                signal=r["signal"], colour=r["colour"], indicator_id=r["indicator_id"],
+                value=_clean(r["value"]), threshold=_clean(r["threshold"]),
+                distance_pp=_clean(r["distance_pp"]),
+                wave_id=None if r["wave_id"] is None else str(r["wave_id"]),
+                projected_year=_as_int(r["projected_year"]),
+                extra=tuple((k, _clean(v)) for k, v in r.items() if k not in known),
+            )
+            if s.colour not in RANK:
+                raise ValueError(f"mart.area_signals: colour {s.colour!r} of {s.area_id} "
+                                 f"{s.year} is not one of {', '.join(RANK)}")
+            self._signals.setdefault((s.area_id, s.year, s.regime), []).append(s)
+
+    def signals(self, area_id: str, year: int, regime: str) -> list[Signal]:
+        return self._signals.get((area_id, year, regime), [])
+
+    # --- status changes ----------------------------------------------------
+
+    def _read_changes(self, frame: pl.DataFrame) -> None:
+        self._changes: dict[tuple[str, int], list[StatusChange]] = {}
+        for r in frame.to_dicts():
+            c = StatusChange(int(r["list_year"]), r["area_id"], r["status"], r["change"],
+                             str(r["regime"]))
+            self._changes.setdefault((c.area_id, c.list_year), []).append(c)
+
+    def change(self, area_id: str, year: int | None = None) -> Change | None:
+        """The decided changes since the previous list (None on the first list)."""
+        year = self.current_year if year is None else year
+        if year is None or year == (self.list_years[0] if self.list_years else None):
+            return None
+        return Change(area_id, year, self._changes.get((area_id, year), []))
+
+    def changes_in(self, year: int, area_ids: list[str] | None = None) -> list[StatusChange]:
+        ids = self.area_order if area_ids is None else area_ids
+        return [c for a in ids for c in self._changes.get((a, year), [])]
 
     # --- indicators ------------------------------------------------------
 
@@ -335,11 +429,13 @@ class SiteData:
             return None
         return Criterion(
             indicator_id=indicator_id, regime=regime, year=year,
-            value=_clean(r.get("value")), threshold=_clean(r.get("threshold")),
-            meets=_as_bool(r.get("meets_threshold")),
-            numerator=_clean(r.get("numerator")), denominator=_clean(r.get("denominator")),
-            data_years=_clean(r.get("data_years")),
-            suppressed=bool(_as_bool(r.get("suppressed"))),
+            value=_clean(r["value"]), threshold=_clean(r["threshold"]),
+            meets=_as_bool(r["meets_threshold"]),
+            numerator=_clean(r["numerator"]), denominator=_clean(r["denominator"]),
+            data_years=_clean(r["data_years"]), suppressed=bool(_as_bool(r["suppressed"])),
+            forebyggelse_threshold=_clean(r["forebyggelse_threshold"]),
+            meets_forebyggelse=_as_bool(r["meets_forebyggelse_threshold"]),
+            below=self.rules.below(indicator_id),
         )
 
     def indicator_years(self) -> list[int]:
@@ -357,8 +453,9 @@ class SiteData:
             c = None
             if self.current_regime:
                 c = self.criterion(area_id, year, self.current_regime, indicator_id)
-            if c is None and regime_in_force(year):
-                c = self.criterion(area_id, year, regime_in_force(year), indicator_id)
+            in_force = self.rules.regime_in_force(year)
+            if c is None and in_force:
+                c = self.criterion(area_id, year, in_force, indicator_id)
             if c is not None:
                 points.append(c)
         return points
@@ -368,138 +465,108 @@ class SiteData:
 
     # --- statuses --------------------------------------------------------
 
-    def state(self, area_id: str, year: int | None = None) -> AreaState | None:
-        """The area in `year` (default: the current list) under the regime then in force."""
+    def state(self, area_id: str, year: int | None = None,
+              regime: str | None = None) -> AreaState | None:
+        """The area in `year` (default: the current list) under `regime` (default: the
+        regime then in force)."""
         year = self.current_year if year is None else year
         if year is None:
             return None
-        key = (area_id, year)
+        regime = regime or self.rules.regime_in_force(year)
+        if regime is None:
+            return None
+        key = (area_id, year, regime)
         if key not in self._states:
-            self._states[key] = self._build_state(area_id, year)
+            self._states[key] = self._build_state(area_id, year, regime)
         return self._states[key]
 
-    def _build_state(self, area_id: str, year: int) -> AreaState | None:
-        regime = regime_in_force(year)
-        row = self._status.get((area_id, year, regime)) if regime else None
+    def _build_state(self, area_id: str, year: int, regime: str) -> AreaState | None:
+        row = self._status.get((area_id, year, regime))
         if row is None:
             return None
-        defined = REGIME_STATUSES[regime]
-        statuses = {s: _as_bool(row.get(s)) for s in defined}
+        r = self.rules
+        defined = r.statuses(regime)
+        statuses = {s: _as_bool(row[s]) for s in defined}
         criteria = [c for c in (self.criterion(area_id, year, regime, i)
-                                for i in REGIME_CRITERIA[regime]) if c is not None]
-        # K5 decides parallelsamfund from 2018 on without being one of the four.
-        if regime in ("2018", "2021"):
-            k5 = self.criterion(area_id, year, regime, "k5_ikkevestlige")
-            extra = [k5] if k5 is not None else []
+                                for i in r.criteria(regime)) if c is not None]
+        signals = self.signals(area_id, year, regime)
+        listed = r.list_statuses(regime)
+        headline = next((s for s in defined if statuses.get(s) is True), None)
+        unknown_list = headline is None and any(statuses.get(s) is None for s in listed)
+        if signals:
+            colour = max(signals, key=lambda s: RANK[s.colour]).colour
         else:
-            extra = []
-        watch, reasons = self.watch(area_id, year)
-        met = _as_int(row.get("criteria_met")) or 0
-        eligible = _as_bool(row.get("eligible"))
-        category, text = categorize(regime, statuses, met, eligible, watch)
-        state = AreaState(
+            colour = "grey" if unknown_list else "green"
+        return AreaState(
             area_id=area_id, year=year, regime=regime,
-            residents=_as_int(row.get("residents")), eligible=eligible,
-            statuses=statuses, kombineret_udlejning=_as_bool(row.get("kombineret_udlejning")),
-            criteria=criteria + extra, criteria_met=met, required=REGIME_REQUIRED[regime],
-            category=category, status_text=text, watch=watch, watch_reasons=reasons,
+            residents=_as_int(row["residents"]), eligible=_as_bool(row["eligible"]),
+            statuses=statuses, kombineret_udlejning=_as_bool(row["kombineret_udlejning"]),
+            criteria=criteria, criteria_met=_as_int(row["criteria_met"]) or 0,
+            required=r.required(regime), colour=colour, headline=headline, signals=signals,
+            counted_ids=r.counted(regime), unknown_list=unknown_list,
+            watch=self.watch(area_id, year),
         )
-        return state
 
-    def reasons(self, state: AreaState) -> list[str]:
-        """Why an area has its colour: met criteria, near misses, unknowns, warnings."""
-        out: list[str] = []
-        counted = state.counted
-        met = [c for c in counted if c.meets is True]
-        if met:
-            out.append("Opfylder " + "; ".join(c.describe() for c in met) + ".")
-        if state.regime in ("2018", "2021"):
-            k5 = next((c for c in state.criteria if c.indicator_id == "k5_ikkevestlige"), None)
-            if k5 is not None and k5.meets and any(state.statuses.get(s) for s in
-                                                   ("udsat", "parallelsamfund")):
-                out.append(f"Parallelsamfund-kriteriet: {k5.describe()}.")
-        near = sorted((c for c in counted if self.is_near(c)), key=lambda c: -c.margin)
-        for c in near:
-            out.append(f"Tæt på {c.code}: {danish.percent(c.value)}, "
-                       f"{distance_words(-c.margin)} fra grænsen ({c.threshold_text()}).")
-        unknown = [c for c in counted if c.meets is None]
-        if unknown:
-            out.append("Ukendt: " + "; ".join(c.describe() for c in unknown) + ".")
-        if state.eligible is False and state.criteria_met >= state.required:
-            out.append(f"Opfylder {state.criteria_met} kriterier, men har kun "
-                       f"{danish.integer(state.residents)} beboere (grænsen er 1.000).")
-        if state.eligible is None:
-            out.append("Antal beboere ukendt, så status kan ikke afgøres.")
-        if state.watch:
-            reasons = state.watch_reasons or ["en indikator bevæger sig mod grænsen"]
-            out.append("Tidligt varsel: " + "; ".join(reasons) + ".")
-        return out
-
-    def is_near(self, c: Criterion) -> bool:
-        """Not met, but close enough that a few residents moving could change it."""
-        if c.meets is not False or c.margin is None or c.threshold is None:
-            return False
-        limit = min(self.options.near_threshold_pp,
-                    self.options.near_threshold_relative * abs(c.threshold))
-        return -c.margin <= limit
-
-    def category_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(CATEGORIES, 0)
-        for area_id in self.area_order:
-            s = self.state(area_id)
-            counts[s.category if s else "ukendt"] += 1
+    def colour_counts(self, year: int | None = None, area_ids: list[str] | None = None,
+                      regime: str | None = None) -> dict[str, int]:
+        counts = {c: 0 for c in RANK}
+        for area_id in self.area_order if area_ids is None else area_ids:
+            s = self.state(area_id, year, regime)
+            if s is not None:
+                counts[s.colour] += 1
         return counts
 
-    # --- changes since the previous list --------------------------------
+    def ranked(self, area_ids: list[str], year: int | None = None,
+               regime: str | None = None) -> list[AreaState]:
+        """The areas' states, most severe first, then by name (Danish order kept)."""
+        states = [s for s in (self.state(a, year, regime) for a in area_ids) if s is not None]
+        return sorted(states, key=lambda s: -s.rank)
 
-    def change(self, area_id: str) -> Change | None:
-        now = self.state(area_id)
-        if now is None or self.previous_year is None:
-            return None
-        before = self.state(area_id, self.previous_year)
-        gained: list[str] = []
-        lost: list[str] = []
-        unknown: list[str] = []
-        if self._changes_by_area is not None:
-            for r in self._changes_by_area.get(area_id, []):
-                label = status_label(str(r["status"]), now.regime)
-                (gained if r["change"] == "gained" else lost).append(label)
-        else:
-            for status in REGIME_STATUSES.get(now.regime, ()):
-                new = now.statuses.get(status)
-                old = before.statuses.get(status) if before else None
-                # A ghettoområde under 2010–2017 counts as parallelsamfund (domain.md §2).
-                if new is True and old is not True and before is not None:
-                    gained.append(status_label(status, now.regime))
-                elif new is False and old is True:
-                    lost.append(status_label(status, now.regime))
-                elif new is None and old is True:
-                    unknown.append(status_label(status, now.regime))
-        return Change(area_id, gained, lost, unknown,
-                      before.category if before else None, now.category)
+    def reasons(self, state: AreaState) -> list[str]:
+        """Danish sentences for the area's signals (pages on the message catalogue use
+        `signals.Words`)."""
+        from indicators.site.signals import Words
+        return Words.load("da", self).reasons(state)
+
+    # --- municipalities ----------------------------------------------------
+
+    def municipalities(self) -> list[tuple[int | None, str]]:
+        codes = {a.municipality_code for a in self.areas.values()}
+        return danish.sorted_danish([(c, municipality_name(c)) for c in codes],
+                                    key=lambda x: x[1])
+
+    def areas_in(self, code: int | None) -> list[str]:
+        return self._areas_by_municipality.get(code, [])
 
     # --- official lists --------------------------------------------------
 
     def official_rows(self, area_id: str) -> list[dict]:
         return sorted(self._official_by_area.get(area_id, []),
-                      key=lambda r: (r.get("year") or 0, str(r.get("status"))))
+                      key=lambda r: (r["year"] or 0, str(r["status"])))
 
     @property
     def has_official(self) -> bool:
         return bool(self._official)
 
-    def official_now(self, area_id: str) -> str | None:
-        """The published list statuses of the area in the current year, in words."""
+    def official_statuses(self, area_id: str, year: int) -> list[str] | None:
+        """The statuses the published list gave the area in `year` (None: no official file)."""
         if not self._official:
             return None
-        regime = self.current_regime
-        mine = self._official_by_area.get(area_id, [])
-        on = [status_label(str(r["status"]), regime) for r in mine
-              if r.get("year") == self.current_year and _as_bool(r.get("official"))]
-        disagree = [r for r in mine
-                    if r.get("year") == self.current_year and _as_bool(r.get("agrees")) is False]
-        text = ", ".join(on) if on else "Ikke på listen"
-        if disagree:
+        return [str(r["status"]) for r in self._official_by_area.get(area_id, [])
+                if r["year"] == year and _as_bool(r["official"])]
+
+    def official_disagrees(self, area_id: str, year: int) -> bool:
+        return any(r["year"] == year and _as_bool(r["agrees"]) is False
+                   for r in self._official_by_area.get(area_id, []))
+
+    def official_now(self, area_id: str) -> str | None:
+        """The published list statuses of the area in the current year, in Danish."""
+        on = self.official_statuses(area_id, self.current_year)
+        if on is None:
+            return None
+        words = [self.rules.status_label(s, self.current_regime) for s in on]
+        text = ", ".join(words) if words else "Ikke på listen"
+        if self.official_disagrees(area_id, self.current_year):
             text += " (afviger fra vores beregning)"
         return text
 
@@ -512,6 +579,11 @@ class SiteData:
             return self._survey_by_item.get(item_id, [])
         return self._survey_by_item_area.get((item_id, area_id), [])
 
+    def survey_row(self, wave_id: str, area_id: str, item_id: str = EVENING_SAFETY
+                   ) -> dict | None:
+        return next((r for r in self.survey_rows(item_id, area_id)
+                     if str(r["wave_id"]) == wave_id), None)
+
     def waves(self) -> list[dict]:
         """Waves with their year and title, oldest first."""
         if self._waves_cache is not None:
@@ -520,13 +592,16 @@ class SiteData:
         for r in self.survey_rows():
             waves.setdefault(str(r["wave_id"]), {"wave_id": str(r["wave_id"]),
                                                  "slug": wave_slug(str(r["wave_id"])),
-                                                 "year": _as_int(r.get("year")), "title": None})
+                                                 "year": _as_int(r["year"]), "title": None})
         for r in self._waves_info:
             w = waves.get(str(r.get("wave_id")))
             if w is not None and r.get("title"):
                 w["title"] = r["title"]
         self._waves_cache = sorted(waves.values(), key=lambda w: (w["year"] or 0, w["wave_id"]))
         return self._waves_cache
+
+    def wave_year(self, wave_id: str | None) -> int | None:
+        return next((w["year"] for w in self.waves() if w["wave_id"] == wave_id), None)
 
     def wave_info(self, wave_id: str, area_id: str) -> dict:
         return self._wave_info_index.get((wave_id, area_id), {})
@@ -542,11 +617,6 @@ class SiteData:
 
     def municipality_years(self, code: int | None) -> list[int]:
         return sorted(self._municipality_years.get(code, set()))
-
-    def municipalities(self) -> list[tuple[int | None, str]]:
-        codes = {a.municipality_code for a in self.areas.values()}
-        return danish.sorted_danish([(c, municipality_name(c)) for c in codes],
-                                    key=lambda x: x[1])
 
     # --- provenance ----------------------------------------------------------
 
@@ -567,40 +637,6 @@ class SiteData:
         if years:
             out.append(f"tidsserierne: dataår {min(years)}–{max(years)}")
         return out
-
-
-def categorize(regime: str, statuses: dict[str, bool | None], criteria_met: int,
-               eligible: bool | None, watch: bool | None) -> tuple[str, str]:
-    """Colour category and status words of an area in one list year.
-
-    Rød: on a list of the regime. Orange: forebyggelsesområde, one criterion
-    short of the list, or meeting the criteria with fewer than 1,000
-    residents. Gul: at least one criterion met, or an early warning. Grøn:
-    none of that. Ukendt: a status the regime defines is NULL (unknown
-    criteria could decide it), which is never shown as "no".
-    """
-    defined = REGIME_STATUSES[regime]
-    listed = [s for s in defined if s != "forebyggelsesomraade"]
-    on = [s for s in listed if statuses.get(s) is True]
-    if on:
-        return "roed", status_label(on[0], regime)
-    if statuses.get("forebyggelsesomraade") is True:
-        return "orange", status_label("forebyggelsesomraade", regime)
-    if any(statuses.get(s) is None for s in listed):
-        return "ukendt", "Ukendt status"
-    required = REGIME_REQUIRED[regime]
-    prevention_unknown = ("forebyggelsesomraade" in defined
-                          and statuses.get("forebyggelsesomraade") is None)
-    suffix = " (forebyggelse ukendt)" if prevention_unknown else ""
-    if criteria_met >= required and eligible is False:
-        return "orange", "Ikke på listen: under 1.000 beboere" + suffix
-    if criteria_met == required - 1 and criteria_met > 0:
-        return "orange", "Ikke på listen: ét kriterium fra" + suffix
-    if criteria_met >= 1 or watch:
-        return "gul", "Ikke på listen" + suffix
-    if prevention_unknown:
-        return "ukendt", "Ikke på listen, forebyggelse ukendt"
-    return "groen", "Ikke på listen"
 
 
 def distance_words(points: float) -> str:

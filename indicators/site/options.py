@@ -12,7 +12,10 @@ class SiteOptions(BaseModel):
         36, gt=0, description="Pages warn the reader when their data are older than this, "
         "measured by the reader's own clock."
     )
-    language: Literal["da"] = Field("da", description="Language of the pages (Danish only).")
+    languages: tuple[Literal["da", "en"], ...] = Field(
+        ("da", "en"), min_length=1, description="Languages the site is built in; the first "
+        "is the site root, every other mirrors it under its code (site/en/)."
+    )
     site_title: str = Field("Boligmonitor", description="Name in every page header.")
     near_threshold_pp: float = Field(
         5.0, ge=0, description="A criterion not met but this close (percentage points) to its "
@@ -29,6 +32,11 @@ class SiteOptions(BaseModel):
     projection_years: int = Field(
         4, ge=1, le=15, description="How far the trend line is drawn beyond the last list year "
         "when no crossing year is projected."
+    )
+    overview_detail_max: int = Field(
+        60, ge=1, description="Up to this many areas the overview tells every area needing "
+        "attention as a card with its reasons, with rankings and the map; above it (a "
+        "national set) it summarises by colour and municipality and links down."
     )
     sha256_prefix: int = Field(12, ge=8, le=64, description="Hex digits of SHA-256 shown.")
     workers: int | None = Field(

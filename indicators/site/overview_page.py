@@ -1,149 +1,191 @@
-"""The overview (index.html): which areas to worry about, and why.
+"""The overviews: the current list (index.html) and every earlier one (liste/<year>.html).
 
-Every area with its colour, status words, criteria met, early-warning mark
-and change since the previous list; the areas needing attention first, with
-their reasons in plain Danish; an outline map selectable by indicator and
-year; and one ranking per indicator.
+Each says which areas need attention and why, as `mart.area_signals` says:
+the colour is the most severe signal, every reason is written in words from
+its codes and numbers. A small set of areas is shown as cards with their
+reasons; a national set is summarised by colour and by municipality, each
+municipality linking to its own page (kommune/<code>.html) where its areas
+are told in full, so the overview never renders a thousand cards or bars.
 """
 
 from __future__ import annotations
 
-from indicators.site import danish
 from indicators.site.datatable import Column, DataTable, Link
 from indicators.site.figures import map_figure, ranking_figure
+from indicators.site.formatting import aligned_decimals
 from indicators.site.map_data import MapView, build_map
-from indicators.site.model import SiteData
+from indicators.site.model import AreaState, SiteData
 from indicators.site.render import Chart, PageWriter
-from indicators.site.vocabulary import (
-    CATEGORIES,
-    INDICATORS,
-    REGIME_LABELS,
-    indicator_label,
-    threshold_words,
-)
+from indicators.site.rules import COLOUR_ORDER
+from indicators.site.signals import Words
 
 
-def _status_table(data: SiteData) -> DataTable:
+def overview_path(data: SiteData, year: int) -> str:
+    return "index.html" if year == data.current_year else f"liste/{year}.html"
+
+
+def area_entry(data: SiteData, w: Words, state: AreaState, root: str = "") -> dict:
+    """What a card or a row says about one area in one list year."""
+    area = data.areas[state.area_id]
+    change = data.change(state.area_id, state.year)
+    return {
+        "area": area, "state": state, "href": root + area.href,
+        "municipality_href": root + area.municipality_href,
+        "headline": w.headline(state), "colour_label": w.colour_label(state.colour),
+        "reasons": w.reasons(state), "codes": " ".join(state.signal_codes),
+        "changes": change_words(w, change.changes) if change else [],
+        "leaving": w.leaving(state),
+    }
+
+
+def change_words(w: Words, changes) -> list[str]:
+    return [w.t(f"overview.change.{c.change}", status=w.status_label(c.status, c.regime))
+            for c in changes]
+
+
+def status_table(data: SiteData, w: Words, year: int, area_ids: list[str], *, slug: str,
+                 root: str, caption: str) -> DataTable:
+    t = w.t
     columns = [
-        Column("area", "Område", "link"),
-        Column("municipality", "Kommune"),
-        Column("residents", "Beboere", "int"),
-        Column("category", "Farve", "category"),
-        Column("status", "Status"),
-        Column("criteria", "Kriterier opfyldt"),
-        Column("watch", "Tidligt varsel"),
+        Column("area", t("overview.table.area"), "link"),
+        Column("municipality", t("overview.table.municipality"), "link"),
+        Column("residents", t("overview.table.residents"), "int"),
+        Column("category", t("overview.table.colour"), "category"),
+        Column("status", t("overview.table.status")),
+        Column("signals", t("overview.table.signals")),
+        Column("criteria", t("overview.table.criteria")),
     ]
-    if data.previous_year is not None:
-        columns.append(Column("change", f"Ændring siden {data.previous_year}"))
+    previous = _previous(data, year)
+    if previous is not None:
+        columns.append(Column("change", t("overview.table.change", year=previous)))
     if data.has_official:
-        columns.append(Column("official", "Offentliggjort liste"))
-    columns.append(Column("kombineret", "Kombineret udlejning", "bool3"))
+        columns.append(Column("official", t("overview.table.official")))
+    columns.append(Column("kombineret", w.status_label("kombineret_udlejning", None), "bool3"))
     rows, attributes = [], []
-    for area_id in data.area_order:
+    for area_id in area_ids:
         area = data.areas[area_id]
-        state = data.state(area_id)
-        change = data.change(area_id)
+        state = data.state(area_id, year)
+        row = {"area": Link(area.name, root + area.href),
+               "municipality": Link(area.municipality, root + area.municipality_href)}
         if state is None:
-            row = {"area": Link(area.name, area.href), "municipality": area.municipality,
-                   "category": "ukendt", "status": "Ingen status beregnet"}
+            row.update(category="ukendt", status=w.headline(None))
+            colour, codes = "grey", ""
         else:
-            row = {
-                "area": Link(area.name, area.href),
-                "municipality": area.municipality,
-                "residents": state.residents,
-                "category": state.category,
-                "status": state.status_text,
-                "criteria": state.criteria_summary(),
-                "watch": watch_text(data, state),
-                "change": change.text() if change else None,
-                "official": data.official_now(area_id),
-                "kombineret": state.kombineret_udlejning,
-            }
+            met = [w.indicator_code(c.indicator_id) for c in state.counted if c.meets]
+            change = data.change(area_id, year)
+            row.update(
+                residents=state.residents, category=state.category,
+                status=w.headline(state),
+                signals=w.msgs.join([w.t(f"signals.kinds.{k}") for k in state.signal_codes])
+                or w.t("signals.none"),
+                criteria=t("overview.criteria_met", met=state.criteria_met,
+                           total=state.criteria_total) + (f" ({', '.join(met)})" if met else ""),
+                change=w.msgs.join(change_words(w, change.changes)) if change and
+                change.changes else t("overview.unchanged"),
+                official=_official_words(data, w, area_id, year),
+                kombineret=state.kombineret_udlejning,
+            )
+            colour, codes = state.colour, " ".join(state.signal_codes)
         rows.append(row)
-        attributes.append({"data-municipality": str(area.municipality_code),
-                           "data-category": row["category"]})
-    return DataTable(
-        slug="status", columns=columns, rows=rows, row_attributes=attributes,
-        caption=f"Alle områder på listen 1. december {data.current_year}",
-        note="Ukendt betyder, at manglende eller diskretionerede tal kan ændre resultatet; "
-             "det er aldrig det samme som nej.",
-    )
+        attributes.append({"data-area": area_id, "data-signals": codes,
+                           "data-municipality": str(area.municipality_code),
+                           "data-colour": colour})
+    return DataTable(slug=slug, columns=columns, rows=rows, row_attributes=attributes,
+                     caption=caption, note=t("overview.table.note"))
 
 
-def watch_text(data: SiteData, state) -> str:
-    if not data.has_early_warning:
-        return "Ikke beregnet"
-    if state.watch is None:
-        return "Ukendt"
-    if not state.watch:
-        return "Nej"
-    return "Ja: " + "; ".join(state.watch_reasons) if state.watch_reasons else "Ja"
+def _official_words(data: SiteData, w: Words, area_id: str, year: int) -> str | None:
+    on = data.official_statuses(area_id, year)
+    if on is None:
+        return None
+    regime = data.rules.regime_in_force(year)
+    text = w.msgs.join([w.status_label(s, regime) for s in on]) if on else w.t(
+        "overview.not_listed")
+    if data.official_disagrees(area_id, year):
+        text += " " + w.t("overview.official_differs")
+    return text
 
 
-def _ranking_charts(data: SiteData) -> list[Chart]:
+def _previous(data: SiteData, year: int) -> int | None:
+    earlier = [y for y in data.list_years if y < year]
+    return earlier[-1] if earlier else None
+
+
+def municipality_table(data: SiteData, w: Words, year: int, root: str) -> DataTable:
+    t = w.t
+    columns = [Column("municipality", t("overview.table.municipality"), "link"),
+               Column("areas", t("overview.table.areas"), "int")]
+    columns += [Column(c, w.colour_label(c), "int") for c in COLOUR_ORDER]
+    rows, attributes = [], []
+    for code, name in data.municipalities():
+        ids = data.areas_in(code)
+        counts = data.colour_counts(year, ids)
+        rows.append({"municipality": Link(name, f"{root}kommune/{code}.html"),
+                     "areas": len(ids), **counts})
+        worst = next((c for c in COLOUR_ORDER if counts[c]), "green")
+        attributes.append({"data-municipality": str(code), "data-colour": worst})
+    return DataTable(slug=f"kommuner_{year}", caption=t("overview.municipalities_caption",
+                                                        year=year),
+                     columns=columns, rows=rows, row_attributes=attributes)
+
+
+def ranking_charts(data: SiteData, w: Words, year: int, area_ids: list[str],
+                   slug_prefix: str = "rangering") -> list[Chart]:
+    """One ranking per indicator of the regime in force: for a municipality's areas or a
+    small site, never a thousand bars."""
     charts = []
-    regime = data.current_regime
-    year = data.current_year
+    regime = data.rules.regime_in_force(year)
     for indicator_id in data.indicators_present():
-        ind = INDICATORS[indicator_id]
-        points = []
-        for area_id in data.area_order:
-            c = data.criterion(area_id, year, regime, indicator_id)
-            if c is not None:
-                points.append((data.areas[area_id].name, c))
+        points = [(data.areas[a].name, c) for a in area_ids
+                  if (c := data.criterion(a, year, regime, indicator_id)) is not None]
         if not points:
             continue
-        known = [(n, c) for n, c in points if c.value is not None]
+        below = data.rules.below(indicator_id)
+        known = sorted([(n, c) for n, c in points if c.value is not None],
+                       key=lambda nc: nc[1].value, reverse=not below)
         unknown = [(n, c) for n, c in points if c.value is None]
-        # Most worrying first: highest value, or lowest for K4 (met when below).
-        known.sort(key=lambda nc: nc[1].value, reverse=not ind.below)
         thresholds = sorted({c.threshold for _, c in known if c.threshold is not None})
         threshold = thresholds[0] if len(thresholds) == 1 else None
-        words = threshold_words(indicator_id, regime)
-        threshold_name = (f"Grænse: {words} {danish.percent(threshold)}" if threshold is not None
-                          else "Grænse")
-        title = f"{ind.code} {ind.short}: rangering, liste {year}"
+        code = w.indicator_code(indicator_id)
+        label = w.indicator_label(indicator_id)
+        threshold_name = w.t("overview.ranking.threshold_bare")
+        if threshold is not None:
+            threshold_name = w.t("overview.ranking.threshold",
+                                 comparison=w.comparison(indicator_id, regime),
+                                 value=w.msgs.percent(threshold,
+                                                      aligned_decimals(threshold, threshold)))
+        title = w.t("overview.ranking.title", indicator=label, year=year)
         met = [n for n, c in known if c.meets]
-        summary = (
-            f"{len(met)} af {len(points)} områder opfylder {ind.code} ({threshold_name.lower()})"
-            + (f": {', '.join(met)}." if met else ".")
-        )
-        if known:
-            top_name, top = known[0]
-            summary += f" Højest placeret: {top_name} med {danish.percent(top.value)}."
+        summary = w.t("overview.ranking.summary", met=len(met), n=len(points), code=code,
+                      names=w.msgs.join(met) if met else "–")
         if unknown:
-            summary += f" Ukendt for {', '.join(n for n, _ in unknown)}."
+            summary += " " + w.t("overview.ranking.unknown",
+                                 names=w.msgs.join([n for n, _ in unknown]))
         table = DataTable(
-            slug=f"rangering_{ind.code.lower()}",
-            caption=f"{ind.code} {ind.short}, liste {year} ({REGIME_LABELS.get(regime, '')})",
-            columns=[Column("rank", "Nr.", "int"), Column("area", "Område"),
-                     Column("value", "Værdi", "pct1"), Column("threshold", "Grænse", "pct1"),
-                     Column("margin", "Afstand til grænsen", "pp1"),
-                     Column("meets", "Opfyldt", "bool3"), Column("data_years", "Dataår"),
-                     Column("mark", "Bemærkning")],
+            slug=f"{slug_prefix}_{code.lower()}",
+            caption=w.t("overview.ranking.caption", indicator=label, year=year,
+                        regime=w.regime_label(regime)),
+            columns=[Column("rank", w.t("overview.ranking.rank"), "int"),
+                     Column("area", w.t("overview.table.area")),
+                     Column("value", w.t("overview.ranking.value"), "pct1"),
+                     Column("threshold", w.t("overview.ranking.limit"), "pct1"),
+                     Column("margin", w.t("overview.ranking.margin"), "pp1"),
+                     Column("meets", w.t("overview.ranking.meets"), "bool3"),
+                     Column("data_years", w.t("overview.ranking.data_years"))],
             rows=[{"rank": i + 1 if c.value is not None else None, "area": n,
                    "value": c.value, "threshold": c.threshold, "margin": c.margin,
-                   "meets": c.meets, "data_years": c.data_years,
-                   "mark": mark(c)} for i, (n, c) in enumerate(known + unknown)],
-            note="Afstand til grænsen: positiv betyder, at kriteriet er opfyldt med så mange "
-                 "procentpoint.",
+                   "meets": c.meets, "data_years": c.data_years}
+                  for i, (n, c) in enumerate(known + unknown)],
+            note=w.t("overview.ranking.note"),
         )
         figure = ranking_figure(
             title=title, names=[n for n, _ in known], values=[c.value for _, c in known],
             meets=[c.meets for _, c in known], threshold=threshold,
             threshold_name=threshold_name,
         )
-        charts.append(Chart(id=f"rank-{ind.code.lower()}", title=title, summary=summary,
+        charts.append(Chart(id=f"rank-{code.lower()}", title=title, summary=summary,
                             figure=figure, table=table))
     return charts
-
-
-def mark(criterion) -> str:
-    if criterion.suppressed:
-        return "Diskretioneret"
-    if criterion.value is None:
-        return "Ukendt"
-    return ""
 
 
 def _map_chart(data: SiteData, geojson: dict | None) -> tuple[Chart | None, dict | None]:
@@ -169,7 +211,7 @@ def _map_chart(data: SiteData, geojson: dict | None) -> tuple[Chart | None, dict
     return chart, built.client_data()
 
 
-def _map_download_table(data: SiteData, client: dict | None) -> DataTable | None:
+def _map_download_table(client: dict | None) -> DataTable | None:
     """Everything the map can show, in one long table."""
     if client is None:
         return None
@@ -184,34 +226,62 @@ def _map_download_table(data: SiteData, client: dict | None) -> DataTable | None
                               Column("area", "Område"), Column("value", "Værdi")], rows=rows)
 
 
-def write_overview(data: SiteData, writer: PageWriter, geojson: dict | None) -> None:
-    status_table = _status_table(data)
-    rankings = _ranking_charts(data)
-    map_chart, map_client = _map_chart(data, geojson)
-    map_all = _map_download_table(data, map_client)
-    attention = []
-    for area_id in data.area_order:
-        state = data.state(area_id)
-        if state is None or state.category == "groen":
+def write_overviews(data: SiteData, writer: PageWriter, geojson: dict | None) -> None:
+    """The current overview and one per earlier list year."""
+    map_parts = (None, None)
+    options = data.options
+    if geojson is not None and len(data.areas) <= options.overview_detail_max:
+        map_parts = _map_chart(data, geojson)
+    for year in reversed(data.list_years):
+        if data.rules.regime_in_force(year) is None:
             continue
-        attention.append({"area": data.areas[area_id], "state": state,
-                          "reasons": data.reasons(state), "change": data.change(area_id)})
-    attention.sort(key=lambda a: -CATEGORIES[a["state"].category].rank)
-    calm = [data.areas[a] for a in data.area_order
-            if data.state(a) is not None and data.state(a).category == "groen"]
-    tables = [status_table] + [c.table for c in rankings]
+        current = year == data.current_year
+        write_overview(data, writer, year, map_parts if current else (None, None))
+
+
+def write_overview(data: SiteData, writer: PageWriter, year: int,
+                   map_parts: tuple[Chart | None, dict | None]) -> None:
+    w = writer.words
+    path = overview_path(data, year)
+    root = "../" * path.count("/")
+    regime = data.rules.regime_in_force(year)
+    detailed = len(data.areas) <= data.options.overview_detail_max
+    municipalities = data.municipalities()
+    ranked = data.ranked(data.area_order, year)
+    attention = [s for s in ranked if s.colour != "green"]
+    calm = [s for s in ranked if s.colour == "green"]
+    entries = [area_entry(data, w, s, root) for s in attention] if detailed else []
+    watch_rows = None
+    if not detailed:
+        # A national set: the areas needing attention as compact rows, words on
+        # the municipality pages.
+        watch_rows = status_table(data, w, year, [s.area_id for s in attention],
+                                  slug=f"signaler_{year}", root=root,
+                                  caption=w.t("overview.attention_caption", year=year))
+    everything = status_table(data, w, year, data.area_order, slug="status", root=root,
+                              caption=w.t("overview.all_caption", year=year))
+    by_municipality = municipality_table(data, w, year, root)
+    rankings = ranking_charts(data, w, year, data.area_order) if (
+        detailed and len(municipalities) < data.options.municipality_filter_from) else []
+    map_chart, map_client = map_parts
+    map_all = _map_download_table(map_client)
+    tables = [everything, by_municipality] + [c.table for c in rankings]
+    if watch_rows is not None:
+        tables.append(watch_rows)
     if map_chart is not None:
         tables += [map_chart.table, map_all]
+    years = [(y, root + overview_path(data, y)) for y in reversed(data.list_years)
+             if data.rules.regime_in_force(y) is not None]
     writer.page(
-        "index.html", "overview.html.j2", tables=tables,
-        page_title=f"Oversigt {data.current_year}", nav="oversigt", uses_plotly=True,
-        data=data, year=data.current_year, previous_year=data.previous_year,
-        regime_label=REGIME_LABELS.get(data.current_regime, "ukendte regler"),
-        counts=data.category_counts(), attention=attention, calm=calm,
-        status_table=status_table, rankings=rankings, map_chart=map_chart,
-        map_client=map_client, map_all=map_all,
-        municipalities=data.municipalities(),
-        show_filter=len(data.municipalities()) >= data.options.municipality_filter_from,
-        waves=data.waves(), indicator_label=indicator_label,
-        has_early_warning=data.has_early_warning,
+        path, "overview.html.j2", tables=tables,
+        page_title=w.t("overview.page_title", year=year), nav="oversigt",
+        uses_plotly=bool(rankings or map_chart), data=data, year=year, w=w,
+        regime_label=w.regime_label(regime), counts=data.colour_counts(year),
+        entries=entries, calm=[data.areas[s.area_id] for s in calm],
+        detailed=detailed, watch_rows=watch_rows, everything=everything,
+        show_everything=detailed, by_municipality=by_municipality,
+        rankings=rankings, map_chart=map_chart, map_client=map_client, map_all=map_all,
+        municipalities=municipalities, years=years, previous_year=_previous(data, year),
+        show_filter=len(municipalities) >= data.options.municipality_filter_from,
+        waves=data.waves(), colours=COLOUR_ORDER,
     )

@@ -22,6 +22,7 @@ from indicators.site import danish
 from indicators.site.datatable import DataTable, badge, cell_html, write_downloads
 from indicators.site.figures import Figure
 from indicators.site.geo import TOPOJSON_NAMES, TOPOJSON_STUB
+from indicators.site.messages import Messages
 from indicators.site.options import SiteOptions
 from indicators.site.vocabulary import CATEGORIES, CATEGORY_ORDER
 
@@ -80,7 +81,7 @@ class Provenance:
     data_dir: str | None
 
 
-def environment() -> Environment:
+def environment(msgs: Messages | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["j2", "html"]),
@@ -95,28 +96,74 @@ def environment() -> Environment:
     )
     env.globals.update(badge=badge, CATEGORIES=CATEGORIES, CATEGORY_ORDER=CATEGORY_ORDER,
                        compact_json=compact_json)
+    if msgs is not None:
+        # The page's language: t() for words, its formats for numbers and dates.
+        env.globals["t"] = msgs.t
+        env.globals["msgs"] = msgs
+        env.filters.update(number=msgs.number, percent=msgs.percent, integer=msgs.integer,
+                           points=msgs.points, date_time=msgs.date_time,
+                           long_date=msgs.long_date, yes_no=msgs.yes_no)
     return env
 
 
 class PageWriter:
-    """Writes pages and their downloads into the new site folder."""
+    """Writes one language's pages and their downloads into the new site folder.
 
-    def __init__(self, out_dir: Path, refresh: dict, options: SiteOptions):
-        self.out_dir = out_dir
+    The first language of the options is the site root; every other one mirrors it
+    in a folder named by its code (`site/en/`), so a page's twin in the other
+    language is the same relative path under the other root."""
+
+    def __init__(self, out_dir: Path, refresh: dict, options: SiteOptions,
+                 lang: str | None = None, data=None):
+        self.site_dir = Path(out_dir)
+        self.lang = lang or options.languages[0]
+        self.languages = list(options.languages)
+        self.is_root = self.lang == self.languages[0]
+        self.out_dir = self.site_dir if self.is_root else self.site_dir / self.lang
         self.options = options
-        self.env = environment()
+        self.msgs = Messages.load(self.lang)
+        self.env = environment(self.msgs)
+        self.data = data
+        self.words = None
+        if data is not None:
+            from indicators.site.signals import Words
+            from indicators.site.status_box import status_box
+            self.words = Words.load(self.lang, data)
+            self.env.globals["w"] = self.words
+            self.env.globals["status_box"] = lambda area_id: status_box(data, self.words,
+                                                                         area_id)
         self.refresh = refresh
         finished = refresh.get("finished_at") or refresh.get("started_at")
         self.refreshed_at: datetime | None = finished if isinstance(finished, datetime) else None
         self.written: list[Path] = []
 
-    def common(self, root: str) -> dict:
+    def language_links(self, relative_path: str, root: str) -> list[dict]:
+        """The same page in every other language, relative to this page."""
+        site_root = root if self.is_root else root + "../"
+        links = []
+        for lang in self.languages:
+            if lang == self.lang:
+                continue
+            prefix = "" if lang == self.languages[0] else f"{lang}/"
+            other = Messages.load(lang)
+            links.append({"lang": lang, "href": site_root + prefix + relative_path,
+                          "text": other.t("common.language.name"),
+                          "label": other.t("common.language.switch_label")})
+        return links
+
+    def common(self, root: str, relative_path: str = "index.html") -> dict:
         refreshed = self.refreshed_at
+        asset_root = root if self.is_root else root + "../"
         return {
             "root": root,
+            "asset_root": asset_root,
+            "lang": self.lang,
+            "page_path": relative_path,
+            "language_links": self.language_links(relative_path, root),
             "site_title": self.options.site_title,
             "refreshed_iso": refreshed.isoformat() if refreshed else "",
-            "refreshed_text": danish.date_time(refreshed) if refreshed else "ukendt tidspunkt",
+            "refreshed_text": (self.msgs.date_time(refreshed) if refreshed
+                               else self.msgs.t("common.unknown")),
             "stale_after_hours": self.options.stale_after_hours,
             "failed_runs": list(self.refresh.get("failed_runs_since_last_publish") or []),
             "refresh_id": str(self.refresh.get("refresh_id", "")),
@@ -147,7 +194,8 @@ class PageWriter:
         depth = relative_path.count("/")
         root = "../" * depth
         self.downloads(relative_path, tables)
-        html = self.env.get_template(template).render(**self.common(root), **context)
+        html = self.env.get_template(template).render(**self.common(root, relative_path),
+                                                      **context)
         path = self.out_dir / relative_path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")

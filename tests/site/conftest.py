@@ -11,12 +11,14 @@ cell was suppressed, and a second municipality so the filter shows.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import polars as pl
 import pytest
 
 from indicators import tables
+from indicators.catalogue import load_catalogue
+from indicators.early_warning import compute_early_warning, compute_status_changes
+from indicators.signals import compute_area_signals
 from indicators.site.build import build_site
 from indicators.survey.stats import wilson_interval
 
@@ -66,6 +68,9 @@ NATIONAL_K2 = 0.9  # national share convicted, percent (invented)
 def regime_of(year: int) -> str:
     return "2021" if year >= 2021 else "2018" if year >= 2018 else "2013" if year >= 2013 \
         else "2010"
+
+
+FOREBYGGELSE = {"k1": 30.0, "k2": 2 * NATIONAL_K2, "k3": 60.0, "k4": 65.0, "k5": 30.0}
 
 
 def threshold(regime: str, k: str) -> float:
@@ -123,6 +128,9 @@ def _indicator_rows():
                         "threshold": limit,
                         "meets_threshold": None if suppressed else meets(k, v, limit, regime),
                         "suppressed": suppressed,
+                        "forebyggelse_threshold": FOREBYGGELSE[k] if regime == "2021" else None,
+                        "meets_forebyggelse_threshold": None if suppressed or regime != "2021"
+                        else meets(k, v, FOREBYGGELSE[k], regime),
                     })
     return rows
 
@@ -224,31 +232,6 @@ def _survey_rows():
     return rows, wave_rows
 
 
-def _early_warning_rows():
-    rows = []
-    for area_id, *_ in AREAS:
-        for k in ("k1", "k2", "k3", "k4", "k5"):
-            v = value(area_id, k, CURRENT)
-            limit = threshold("2021", k)
-            trend = PROFILE[area_id][k][1]
-            distance = (v - limit) if k != "k4" else (limit - v)
-            toward = (trend > 0 and distance < 0) if k != "k4" else (trend < 0 and distance < 0)
-            years_to = (-distance / abs(trend)) if toward and trend else None
-            projected = CURRENT + years_to if years_to is not None else None
-            watch = projected is not None and projected <= CURRENT + 5
-            rows.append({
-                "area_id": area_id, "year": CURRENT, "indicator_id": INDICATOR_IDS[k],
-                "distance_pp": round(distance, 2), "trend_pp_per_year": trend,
-                "projected_year": projected,
-                "projected_year_low": None if projected is None else projected - 1.0,
-                "projected_year_high": None if projected is None else projected + 2.5,
-                "watch": watch,
-                "watch_reason": (f"{k.upper()} ventes over grænsen omkring "
-                                 f"{math.floor(projected)}" if watch else None),
-            })
-    return rows
-
-
 def _municipality_rows():
     rows = []
     for code, scale in ((730, 14000), (751, 52000)):
@@ -261,7 +244,7 @@ def _municipality_rows():
                                 ("bruttoindkomst_15_64", 0.6 * 260000),
                                 ("ikkevestlige", 0.21)):
                 rows.append({"municipality_code": code, "year": year, "maal": maal,
-                             "vaerdi": scale * share})
+                             "vaerdi": scale * share, "afdelinger": 40, "suppressed": False})
     return rows
 
 
@@ -283,8 +266,11 @@ def synthetic_geojson() -> dict:
 
 
 def _frame(name: str, rows: list[dict]) -> pl.DataFrame:
-    """A frame with exactly the published table's columns, in order."""
-    columns = tables.by_name(name).column_names()
+    """A frame with exactly the published table's columns, in order, typed as published."""
+    table = tables.by_name(name)
+    columns = table.column_names()
+    if not rows:
+        return pl.DataFrame({c: [] for c in columns}).select(columns)
     return pl.DataFrame([{c: r.get(c) for c in columns} for r in rows],
                         infer_schema_length=None).select(columns)
 
@@ -303,11 +289,22 @@ def synthetic_frames(optional: bool = True) -> dict[str, pl.DataFrame]:
         "area_status": _frame("area_status", status_rows),
         "survey_results": _frame("survey_results", survey_rows),
     }
+    # The warehouse's own engines derive the early warning, the signals and the
+    # status changes from these marts, as the refresh does.
+    catalogue = load_catalogue()
+    values, status = frames["indicator_values"], frames["area_status"]
+    frames["early_warning"] = _frame("early_warning", compute_early_warning(
+        values, status, catalogue).to_dicts())
+    frames["area_signals"] = _frame("area_signals", compute_area_signals(
+        status, values, frames["survey_results"], catalogue).to_dicts())
+    frames["status_changes"] = _frame("status_changes", compute_status_changes(
+        status, catalogue).to_dicts())
+    frames["official_comparison"] = _frame("official_comparison", [])
+    frames["municipality_year"] = _frame("municipality_year", [])
     if optional:
-        frames["early_warning"] = pl.DataFrame(_early_warning_rows(), infer_schema_length=None)
         frames["survey_waves"] = pl.DataFrame(wave_rows)
-        frames["municipality_year"] = pl.DataFrame(_municipality_rows())
-        frames["official_comparison"] = pl.DataFrame([
+        frames["municipality_year"] = _frame("municipality_year", _municipality_rows())
+        frames["official_comparison"] = _frame("official_comparison", [
             {"area_id": a, "year": y, "status": "udsat", "official": a in (
                 "gl_jennumparken", "glarbjergvej") and 2018 <= y <= 2022,
              "ours": None, "agrees": None}

@@ -1,127 +1,159 @@
 import polars as pl
 import pytest
 
-from indicators.site.model import SiteData, categorize
+from indicators.catalogue import load_catalogue
+from indicators.site.frames import FrameError
+from indicators.site.messages import LANGUAGES, Messages
+from indicators.site.model import AreaState, Signal, SiteData
 from indicators.site.options import SiteOptions
-from indicators.site.vocabulary import regime_in_force, status_label
+from indicators.site.rules import rules
+from indicators.site.signals import Words
 from tests.site.conftest import synthetic_frames
+
+
+@pytest.fixture(scope="module")
+def data():
+    return SiteData(synthetic_frames(), SiteOptions())
 
 
 @pytest.mark.parametrize(("year", "regime"), [
     (2009, None), (2010, "2010"), (2012, "2010"), (2013, "2013"), (2017, "2013"),
     (2018, "2018"), (2020, "2018"), (2021, "2021"), (2030, "2021")])
-def test_regime_in_force(year, regime):
-    assert regime_in_force(year) == regime
+def test_regime_in_force_comes_from_the_catalogue(year, regime):
+    assert rules().regime_in_force(year) == regime
 
 
-def _s(udsat=False, parallel=False, omdannelse=False, forebyggelse=False):
-    return {"udsat": udsat, "parallelsamfund": parallel, "omdannelsesomraade": omdannelse,
-            "forebyggelsesomraade": forebyggelse}
+def test_rules_are_read_from_the_catalogue():
+    r = rules()
+    assert r.required("2013") == 3 and r.required("2021") == 2
+    assert r.counted("2018") == ["k1_uden_tilknytning", "k2_domte", "k3_grundskole",
+                                 "k4_indkomst"]
+    assert r.statuses("2021") == ["omdannelsesomraade", "parallelsamfund", "udsat",
+                                  "forebyggelsesomraade"]
+    assert r.list_statuses("2010") == ["parallelsamfund"]
+    assert r.below("k4_indkomst") and not r.below("k1_uden_tilknytning")
+    assert r.rule_change_years == (2013, 2018, 2021)
+    assert r.status_label("omdannelsesomraade", "2018") == "Hårdt ghettoområde"
+    assert r.status_label("parallelsamfund", "2021", "en") == "Parallel society"
 
 
-def test_categories_under_2021_rules():
-    assert categorize("2021", _s(udsat=True), 2, True, None) == ("roed", "Udsat boligområde")
-    assert categorize("2021", _s(udsat=True, parallel=True, omdannelse=True), 3, True,
-                      None)[1] == "Omdannelsesområde"
-    assert categorize("2021", _s(forebyggelse=True), 1, True, None) == \
-        ("orange", "Forebyggelsesområde")
-    assert categorize("2021", _s(), 2, False, None)[0] == "orange"  # under 1,000 residents
-    assert categorize("2021", _s(), 1, True, None)[0] == "orange"   # one criterion short
-    assert categorize("2021", _s(), 0, True, True)[0] == "gul"      # early warning only
-    assert categorize("2021", _s(), 0, True, False) == ("groen", "Ikke på listen")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_indicator_status_and_regime_of_the_catalogue_has_words(lang, data):
+    w = Words.load(lang, data)
+    catalogue = load_catalogue()
+    for indicator_id in catalogue.indicators:
+        assert w.indicator_code(indicator_id).startswith("K")
+        assert w.indicator_title(indicator_id)
+        for regime in catalogue.regimes:
+            assert w.comparison(indicator_id, regime) in (
+                {"over", "mindst", "under", "højst"} if lang == "da"
+                else {"over", "at least", "under", "at most"})
+    for regime_id, regime in catalogue.regimes.items():
+        assert regime_id in w.regime_label(regime_id)
+        for status in regime.statuses:
+            assert w.status_label(status, regime_id)
+    for colour in w.colours:
+        assert w.colour_label(colour) and w.colour_meaning(colour)
 
 
-def test_unknown_status_is_unknown_never_no():
-    category, words = categorize("2021", _s(udsat=None, parallel=None), 1, True, None)
-    assert category == "ukendt" and "Ukendt" in words
-    category, words = categorize("2021", _s(forebyggelse=None), 0, True, None)
-    assert category == "ukendt" and "ukendt" in words
-    # Known to be on the list even when a later status is unknown.
-    assert categorize("2021", _s(udsat=True, parallel=None), 2, True, None)[0] == "roed"
+def test_colour_is_the_most_severe_signal(data):
+    assert data.state("gl_jennumparken").colour == "red"
+    assert data.state("hermann_stillingsvej").colour == "orange"   # floor
+    assert data.state("aeblehaven").colour == "green"
+    vangdalen = data.state("vangdalen", 2010)
+    assert vangdalen.colour == "yellow" and vangdalen.signal_codes == ["survey"]
+    assert data.state("vangdalen", 2011).colour == "yellow"
 
 
-def test_older_regimes_name_the_ghetto_list_and_count_their_own_criteria():
-    old = {"parallelsamfund": True}
-    assert categorize("2013", old, 3, True, None) == ("roed", "Ghettoområde")
-    assert categorize("2013", {"parallelsamfund": False}, 2, True, None)[0] == "orange"
-    assert categorize("2013", {"parallelsamfund": False}, 1, True, None)[0] == "gul"
-    assert categorize("2010", {"parallelsamfund": False}, 1, True, None)[0] == "orange"
-    assert status_label("omdannelsesomraade", "2018") == "Hårdt ghettoområde"
-    assert status_label("parallelsamfund", "2021") == "Parallelsamfund"
-
-
-def test_site_data_reads_current_year_and_regime():
-    data = SiteData(synthetic_frames(), SiteOptions())
-    assert data.current_year == 2024 and data.previous_year == 2023
-    assert data.current_regime == "2021"
-    # Danish order: Æ, Ø, Aa after Z.
-    names = [data.areas[a].name for a in data.area_order]
-    assert names[-3:] == ["Æblehaven", "Østergård", "Aabyhøj Syd"]
-
-
-def test_suppressed_criterion_is_unknown_and_named():
-    data = SiteData(synthetic_frames(), SiteOptions())
+def test_grey_only_when_no_signal_and_a_list_status_is_unknown():
+    frames = synthetic_frames()
+    frames["area_signals"] = frames["area_signals"].filter(pl.col("area_id") != "energivej")
+    frames["area_status"] = frames["area_status"].with_columns(
+        pl.when((pl.col("area_id") == "energivej") & (pl.col("year") == 2024))
+        .then(None).otherwise(pl.col("udsat")).alias("udsat"))
+    data = SiteData(frames, SiteOptions())
     state = data.state("energivej")
-    k2 = next(c for c in state.criteria if c.code == "K2")
-    assert k2.value is None and k2.meets is None and k2.suppressed
-    assert "K2 ukendt" in state.criteria_summary()
-    assert any("K2 ukendt (diskretioneret)" in r for r in data.reasons(state))
+    assert state.colour == "grey" and state.category == "ukendt"
+    assert "K2" in Words.load("da", data).reasons(state)[0]
+    # The same unknown status beside a decided signal: the signal's colour.
+    assert SiteData(synthetic_frames(), SiteOptions()).state("energivej").colour == "yellow"
 
 
-def test_reasons_name_met_criteria_near_misses_and_small_population():
-    data = SiteData(synthetic_frames(), SiteOptions())
-    state = data.state("hermann_stillingsvej")
-    reasons = " ".join(data.reasons(state))
-    assert "Opfylder K1 46,0" in reasons
-    assert "985 beboere" in reasons
-    assert "Tæt på K4" in reasons
+def test_what_if_reads_another_regime(data):
+    in_force = data.state("glarbjergvej", 2015)
+    what_if = data.state("glarbjergvej", 2015, "2021")
+    assert (in_force.regime, in_force.required) == ("2013", 3)
+    assert (what_if.regime, what_if.required) == ("2021", 2)
+    assert what_if.signals == data.signals("glarbjergvej", 2015, "2021")
 
 
-def test_early_warning_read_defensively():
+def test_a_missing_column_or_table_is_an_error_naming_it():
     frames = synthetic_frames()
-    frames["early_warning"] = pl.DataFrame({"area_id": ["vangdalen"], "year": [2024],
-                                            "watch": [True]})
-    data = SiteData(frames, SiteOptions())
-    assert data.state("vangdalen").watch is True
-    assert data.state("vangdalen").category == "gul"
-    assert data.projections == {}
-    del frames["early_warning"]
-    data = SiteData(frames, SiteOptions())
-    assert data.has_early_warning is False and data.state("vangdalen").watch is None
-
-
-def test_changes_computed_without_status_changes_table():
+    frames["status_changes"] = frames["status_changes"].rename({"list_year": "year"})
+    with pytest.raises(FrameError, match=r"mart.status_changes lacks column\(s\) list_year"):
+        SiteData(frames, SiteOptions())
     frames = synthetic_frames()
-    status = frames["area_status"]
-    # Vangdalen becomes udsat in 2024 in this variant.
-    frames["area_status"] = status.with_columns(
-        pl.when((pl.col("area_id") == "vangdalen") & (pl.col("year") == 2024)
-                & (pl.col("regime") == "2021")).then(True).otherwise(pl.col("udsat"))
-        .alias("udsat"))
-    data = SiteData(frames, SiteOptions())
-    change = data.change("vangdalen")
-    assert change.gained == ["Udsat boligområde"]
-    assert "Ny: Udsat boligområde" in change.text()
-    assert data.change("aeblehaven").text() == "Uændret"
+    del frames["area_signals"]
+    with pytest.raises(FrameError, match="mart.area_signals is missing"):
+        SiteData(frames, SiteOptions())
 
 
-def test_changes_taken_from_status_changes_table_when_present():
+def test_an_indicator_the_catalogue_does_not_define_is_an_error():
     frames = synthetic_frames()
-    frames["status_changes"] = pl.DataFrame({"year": [2024], "area_id": ["glarbjergvej"],
-                                             "status": ["udsat"], "change": ["lost"]})
-    data = SiteData(frames, SiteOptions())
-    assert data.change("glarbjergvej").lost == ["Udsat boligområde"]
-    assert data.change("vangdalen").gained == []
+    frames["indicator_values"] = frames["indicator_values"].with_columns(
+        pl.when(pl.col("indicator_id") == "k3_grundskole").then(pl.lit("k9_ny"))
+        .otherwise(pl.col("indicator_id")).alias("indicator_id"))
+    with pytest.raises(ValueError, match="k9_ny"):
+        SiteData(frames, SiteOptions())
 
 
-def test_survey_rows_of_one_area_are_that_areas_rows_of_the_item():
+def test_changes_are_those_of_mart_status_changes(data):
     frames = synthetic_frames()
-    data = SiteData(frames, SiteOptions())
-    survey = frames["survey_results"]
-    for area_id in [*survey["area_id"].unique().to_list(), "nowhere"]:
-        expected = survey.filter(item_id="evening_safety", area_id=area_id).to_dicts()
-        rows = data.survey_rows("evening_safety", area_id)
-        assert sorted((r["wave_id"], r["share"]) for r in rows) == sorted(
-            (r["wave_id"], r["share"]) for r in expected)
-    assert data.survey_rows("evening_safety", "vangdalen")
-    assert data.survey_rows("evening_safety", "nowhere") == []
+    frames["status_changes"] = pl.DataFrame(
+        {"list_year": [2024], "area_id": ["vangdalen"], "status": ["udsat"],
+         "change": ["gained"], "regime": ["2021"], "first_listing": [True]})
+    mine = SiteData(frames, SiteOptions())
+    assert mine.change("vangdalen").gained == ["Udsat boligområde"]
+    assert mine.change("glarbjergvej").changes == []
+    assert data.change("glarbjergvej", 2018).lost == ["Ghettoområde"]
+
+
+def _state(signals, regime="2021"):
+    return AreaState(area_id="x", year=2024, regime=regime, residents=1200, eligible=True,
+                     statuses={}, kombineret_udlejning=False, criteria=[], criteria_met=1,
+                     required=2, colour="yellow", headline=None, signals=signals,
+                     counted_ids=rules().counted(regime))
+
+
+def _signal(**kw):
+    base = {"area_id": "x", "year": 2024, "regime": "2021", "signal": "near",
+            "colour": "yellow", "indicator_id": None, "value": None, "threshold": None,
+            "distance_pp": None, "wave_id": None, "projected_year": None}
+    extra = tuple(kw.pop("extra", {}).items())
+    return Signal(**{**base, **kw}, extra=extra)
+
+
+def test_signal_words_show_decimals_that_subtract(data):
+    near = _signal(indicator_id="k2_domte", value=2.61, threshold=2.88, distance_pp=-0.27,
+                   extra={"status": "udsat"})
+    da = Words.load("da", data).reasons(_state([near]))
+    assert da == ["Ét kriterium fra udsat boligområde: K2 dømte: 2,61\u00a0% mod tærsklen "
+                  "mindst 2,88\u00a0% (0,27\u00a0procentpoint fra)"]
+    en = Words.load("en", data).reasons(_state([near]))
+    assert en == ["One criterion short of vulnerable housing area: K2 convicted: 2.61% "
+                  "against the threshold at least 2.88% (0.27\u00a0percentage points away)"]
+
+
+def test_survey_signal_words_name_the_wave_and_the_rest(data):
+    survey = _signal(signal="survey", indicator_id="evening_safety", value=36.0,
+                     threshold=17.0, distance_pp=19.0, wave_id="2010")
+    assert Words.load("da", data).reasons(_state([survey])) == [
+        "Tryghed 2010: 36\u00a0% utrygge mod 17\u00a0% i resten af undersøgelsen"]
+
+
+def test_messages_exist_for_every_signal_kind():
+    from indicators.tables import SIGNAL_CODES
+    for lang in LANGUAGES:
+        msgs = Messages.load(lang)
+        for code in SIGNAL_CODES:
+            assert msgs.has(f"signals.kinds.{code}")

@@ -30,7 +30,7 @@ def test_one_shared_plotly_and_every_page_small(synthetic_site):
         # plotly.js is never inlined; each page loads the shared copy by a relative path.
         assert "Plotly.register" not in text and len(text) < 500_000
         if '<div class="plot"' in text:
-            root = "../" if "/" in page.relative_to(site).as_posix() else ""
+            root = "../" * page.relative_to(site).as_posix().count("/")
             assert f'src="{root}plotly.min.js"' in text
 
 
@@ -66,12 +66,104 @@ def test_overview_shows_status_colour_words_and_reasons(synthetic_site):
         assert re.search(rf'badge-{key}"><svg[^>]*><use href="#icon-{key}"></use></svg>{word}',
                          text)
     attention = text[text.index("Her bør der handles"):text.index("Alle områder")]
-    assert attention.index("Gl. Jennumparken") < attention.index("Energivej-området")
-    assert "Opfylder K1 45,2\u00a0%" in attention
-    assert "Tidligt varsel: K2 ventes over grænsen omkring 2025" in attention
-    assert "985 beboere" in attention
+    # Most severe first: the red areas before the orange and the yellow ones.
+    assert attention.index("Gl. Jennumparken") < attention.index("Hermann Stillingsvej") \
+        < attention.index("Energivej-området")
+    # Reasons in words from the signals' codes and numbers, never the codes.
+    assert "K1 uden for arbejde og uddannelse: 45,2\u00a0% mod tærsklen over 40,0\u00a0%" \
+        in attention
+    assert "men har 985 beboere (grænsen er 1.000)" in attention
+    assert "Ét kriterium fra forebyggelsesområde: K4 indkomst i forhold til regionen: " \
+        "65,8\u00a0% mod tærsklen under 65,0\u00a0% (0,8\u00a0procentpoint fra)" in attention
+    visible = re.sub(r"<[^>]+>", " ", re.sub(r"<script.*?</script>", "", text, flags=re.S))
+    for code in ("k2_domte", "k5_ikkevestlige", "forebyggelsesomraade", "udsat:"):
+        assert code not in visible
     assert "Ændring siden 2023" in text
     assert "Offentliggjort liste" in text
+
+
+def test_every_card_and_row_carries_area_and_signal_codes(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "index.html").read_text(encoding="utf-8")
+    cards = re.findall(r'<li class="area-card[^"]*" data-area="([a-z_]+)" '
+                       r'data-signals="([a-z ]*)"', text)
+    assert dict(cards)["gl_jennumparken"] == "status"
+    assert dict(cards)["hermann_stillingsvej"].split()[0] == "floor"
+    rows = re.findall(r'<tr data-area="([a-z_]+)" data-signals="([a-z ]*)"', text)
+    assert len(rows) == 8 and dict(rows)["aeblehaven"] == ""
+
+
+def test_vangdalen_is_yellow_with_its_survey_signal_on_the_2010_and_2011_lists(synthetic_site):
+    site, _ = synthetic_site
+    for year in (2010, 2011):
+        text = (site / "liste" / f"{year}.html").read_text(encoding="utf-8")
+        card = text[text.index('data-area="vangdalen"'):]
+        card = card[:card.index("</li>")]
+        assert 'data-signals="survey"' in card and 'data-colour="yellow"' in card
+        assert "Tryghed 2010: 36\u00a0% utrygge mod 12\u00a0% i resten af undersøgelsen" in card
+    # The 2012 wave decides for Vangdalen (no difference): no survey signal any more.
+    text = (site / "liste" / "2012.html").read_text(encoding="utf-8")
+    assert not re.search(r'data-area="vangdalen" data-signals="[^"]*survey', text)
+
+
+def test_list_year_pages_and_municipality_pages_exist_in_both_languages(synthetic_site):
+    site, pages = synthetic_site
+    names = {p.relative_to(site).as_posix() for p in pages}
+    for root in ("", "en/"):
+        assert {f"{root}liste/{y}.html" for y in range(2010, 2024)} <= names
+        assert {f"{root}kommune/730.html", f"{root}kommune/751.html"} <= names
+        assert f"{root}index.html" in names and f"{root}liste/2024.html" not in names
+    da = {n for n in names if not n.startswith("en/")}
+    assert {"en/" + n for n in da} == names - da  # English mirrors every page
+    assert (site / "search-index.js").read_text(encoding="utf-8").startswith(
+        "window.BOLIGMONITOR_SEARCH = [")
+
+
+def test_language_switch_links_the_same_page_in_the_other_language(synthetic_site):
+    site, _ = synthetic_site
+    da = (site / "kommune" / "730.html").read_text(encoding="utf-8")
+    en = (site / "en" / "kommune" / "730.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in da and '<html lang="en">' in en
+    assert 'href="../en/kommune/730.html" hreflang="en"' in da
+    assert 'href="../../kommune/730.html" hreflang="da"' in en
+    assert "Randers Kommune: social housing areas on the list of 1 December 2024" in en
+    assert 'src="../../plotly.min.js"' in en and 'src="../search-index.js"' in en
+
+
+def test_municipality_page_orders_its_areas_by_severity_with_changes_and_what_if(
+        synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "kommune" / "730.html").read_text(encoding="utf-8")
+    in_force = text[text.index('data-regime="2021"'):]
+    in_force = in_force[:in_force.index('class="regime-block"')]
+    order = re.findall(r'<li class="area-card[^"]*" data-area="([a-z_]+)"', in_force)
+    assert order[:2] == ["gl_jennumparken", "glarbjergvej"]
+    assert order[-1] not in ("gl_jennumparken", "glarbjergvej", "hermann_stillingsvej")
+    assert "Tendens: K1 falder 0,2\u00a0procentpoint pr. år" in in_force
+    # What-if: every other regime evaluated has its own hidden block.
+    for regime in ("2010", "2013", "2018"):
+        assert f'<div class="regime-block" data-regime="{regime}" hidden>' in text
+    # Changes from mart.status_changes, with the list they happened on.
+    changes = text[text.index('id="changes-title"'):]
+    assert "Listen 1. december 2018" in changes and "Ude: Ghettoområde" in changes
+    # The Aarhus areas are on Aarhus' page only.
+    assert "aeblehaven" not in in_force
+
+
+def test_area_status_box_says_colour_why_prevention_survey_then_details(synthetic_site):
+    site, _ = synthetic_site
+    text = (site / "omraade" / "energivej.html").read_text(encoding="utf-8")
+    box = text[text.index('class="status-box'):]
+    box = box[:box.index("</section>")]
+    parts = [box.index(s) for s in ("Hvorfor", "Forebyggelseskriterierne",
+                                    "Seneste tryghedsundersøgelse", "Detaljer")]
+    assert parts == sorted(parts)
+    # The forebyggelse thresholds: 30 %, 2 x the national average, 65 %.
+    assert "mod tærsklen over 30,0\u00a0%" in box
+    assert "mod tærsklen mindst 1,8\u00a0%" in box or "K2 dømte: ukendt" in box
+    assert "mod tærsklen under 65,0\u00a0%" in box
+    vangdalen = (site / "omraade" / "vangdalen.html").read_text(encoding="utf-8")
+    assert "Tryghed 2012: 25\u00a0% utrygge om aftenen" in vangdalen
 
 
 def test_overview_uses_decimal_comma_everywhere(synthetic_site):
@@ -106,8 +198,7 @@ def test_every_chart_has_title_summary_and_table(synthetic_site):
             caption = re.search(r'<figcaption class="summary">(.*?)</figcaption>', block, re.S)
             assert caption and len(caption.group(1).strip()) > 20
             after = block[block.index("</figure>"):]
-            assert after.lstrip().startswith('</figure>\n<details class="chart-table"') or \
-                '<details class="chart-table"' in after[:200]
+            assert '<details class="chart-table' in after[:200]
             assert "<table" in after[:3000]
     assert charts >= 8 * 6
 
@@ -117,7 +208,7 @@ def test_area_page_has_thresholds_projection_survey_and_provenance(synthetic_sit
     text = (site / "omraade" / "gl_jennumparken.html").read_text(encoding="utf-8")
     for chart in ("trend-k1", "trend-k2", "trend-k3", "trend-k4", "trend-k5", "survey"):
         assert f'id="{chart}"' in text
-    assert "Nye regler 2013" in text and "Fremskrevet tendens" in text
+    assert "Fremskrevet tendens" in text
     assert "Hele undersøgelsen" in text
     assert "Hvor kommer tallene fra?" in text
     assert "kaas/kaas_2024-05-01.csv" in text and "abababababab" in text
@@ -168,19 +259,20 @@ def test_every_table_downloads_as_danish_csv_and_xlsx(synthetic_site):
             count += 1
         for href in xlsxs:
             reader = fastexcel.read_excel(str(page.parent / href))
-            assert reader.sheet_names == ["Tabel", "Om tabellen"]
+            assert reader.sheet_names in (["Table", "About the table"],
+                                          ["Tabel", "Om tabellen"])
     assert count > 50
 
 
 def test_csv_numbers_use_decimal_comma_without_thousands(synthetic_site):
     site, _ = synthetic_site
-    text = (site / "index_rangering_k1.csv").read_text(encoding="utf-8-sig")
+    text = (site / "kommune" / "730_rangering_k1.csv").read_text(encoding="utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("Nr.;Område;Værdi (%);Grænse (%)")
     assert "Hermann Stillingsvej-området;46,0;40,0;" in text
     status = (site / "index_status.csv").read_text(encoding="utf-8-sig")
     assert ";1270;" in status and "1.270" not in status
-    xlsx = fastexcel.read_excel(str(site / "index_rangering_k1.xlsx")).load_sheet(
+    xlsx = fastexcel.read_excel(str(site / "kommune" / "730_rangering_k1.xlsx")).load_sheet(
         0).to_polars()
     assert xlsx["Værdi (%)"].dtype == pl.Float64 and xlsx["Værdi (%)"][0] == 46.0
 
@@ -191,8 +283,11 @@ def test_every_page_states_its_refresh_time_and_stale_limit(synthetic_site):
         text = page.read_text(encoding="utf-8")
         assert re.search(r'data-refreshed="\d{4}-\d\d-\d\dT[^"]+\+00:00"', text)
         assert 'data-stale-hours="36' in text
-        assert 'id="stale-warning"' in text and "Data opdateret" in text
-        assert '<html lang="da">' in text
+        assert 'id="stale-warning"' in text
+        if page.relative_to(site).as_posix().startswith("en/"):
+            assert '<html lang="en">' in text and "Data refreshed" in text
+        else:
+            assert '<html lang="da">' in text and "Data opdateret" in text
 
 
 def test_method_page_covers_criteria_warning_suppression_and_lag(synthetic_site):
@@ -221,16 +316,15 @@ def test_build_names_a_missing_table_or_column(tmp_path):
         build_site(frames, synthetic_refresh(), tmp_path / "b")
 
 
-def test_site_without_optional_tables_or_map(tmp_path):
+def test_site_with_empty_optional_tables_and_no_map(tmp_path):
     out = tmp_path / "site"
     pages = build_site(synthetic_frames(optional=False), synthetic_refresh(), out,
                        geojson=None, options=SiteOptions(stale_after_hours=12))
     text = (out / "index.html").read_text(encoding="utf-8")
     assert 'id="map"' not in text
-    assert "Ikke beregnet" in text and "ikke beregnet i denne opdatering" in text
-    assert "Offentliggjort liste" not in text
+    assert "Offentliggjort liste" not in text  # mart.official_comparison is empty
     assert 'data-stale-hours="12' in text
-    assert broken_links(out) == [] and len(pages) == 13
+    assert broken_links(out) == [] and len(pages) == 2 * 29
 
 
 def test_failed_runs_are_announced(tmp_path):

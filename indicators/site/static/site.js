@@ -20,7 +20,7 @@
       var days = Math.floor(age / 24);
       var text = box.querySelector(".stale-text");
       if (text && days >= 2) {
-        text.textContent += " (" + days + " dage)";
+        text.textContent += " (" + days + " " + (body.getAttribute("data-days-word") || "") + ")";
       }
       box.hidden = false;
     }
@@ -29,18 +29,83 @@
   var plotConfig = { displayModeBar: false, responsive: true, displaylogo: false,
                      scrollZoom: false };
 
+  function drawOne(el) {
+    if (el.getAttribute("data-drawn")) { return; }
+    el.setAttribute("data-drawn", "true");
+    var figure = readJson(el.getAttribute("data-figure"));
+    if (!figure) { return; }
+    if (typeof Plotly === "undefined") {
+      var p = document.createElement("p");
+      p.className = "plot-error";
+      p.textContent = document.body.getAttribute("data-plot-error") || "";
+      el.appendChild(p);
+      return;
+    }
+    Plotly.newPlot(el, figure.data, figure.layout, plotConfig);
+  }
+
+  // Charts are drawn when they scroll into view: a page with many charts is
+  // interactive at once and draws only what the reader looks at.
   function drawCharts() {
     var plots = document.querySelectorAll(".plot[data-figure]");
-    for (var i = 0; i < plots.length; i++) {
-      var el = plots[i];
-      var figure = readJson(el.getAttribute("data-figure"));
-      if (!figure) { continue; }
-      if (typeof Plotly === "undefined") {
-        el.innerHTML = '<p class="plot-error">Grafen kunne ikke tegnes; tallene står i tabellen.</p>';
-        continue;
-      }
-      Plotly.newPlot(el, figure.data, figure.layout, plotConfig);
+    if (!("IntersectionObserver" in window)) {
+      for (var i = 0; i < plots.length; i++) { drawOne(plots[i]); }
+      return;
     }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); drawOne(entry.target); }
+      });
+    }, { rootMargin: "200px 0px" });
+    for (var j = 0; j < plots.length; j++) { observer.observe(plots[j]); }
+    window.addEventListener("beforeprint", function () {
+      for (var k = 0; k < plots.length; k++) { drawOne(plots[k]); }
+    });
+  }
+
+  // --- Search: every area and municipality by name, from search-index.js ----
+  function fold(text) {
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function setupSearch() {
+    var box = document.getElementById("search-box");
+    var list = document.getElementById("search-results");
+    var index = window.BOLIGMONITOR_SEARCH;
+    if (!box || !list || !index) { return; }
+    var root = document.body.getAttribute("data-root") || "";
+    var folded = index.map(function (item) { return fold(item.n); });
+    box.addEventListener("input", function () {
+      var q = fold(box.value.trim());
+      list.innerHTML = "";
+      if (!q) { list.hidden = true; return; }
+      var shown = 0;
+      for (var i = 0; i < index.length && shown < 12; i++) {
+        if (folded[i].indexOf(q) < 0) { continue; }
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + index[i].h;
+        a.textContent = index[i].n + (index[i].m ? " (" + index[i].m + ")" : "");
+        li.appendChild(a); list.appendChild(li); shown++;
+      }
+      if (!shown) {
+        var none = document.createElement("li");
+        none.textContent = box.getAttribute("data-none") || "";
+        list.appendChild(none);
+      }
+      list.hidden = false;
+    });
+  }
+
+  // --- What-if: one regime's block at a time on a municipality page ----------
+  function setupRegimes() {
+    var select = document.querySelector("[data-regime-select]");
+    if (!select) { return; }
+    select.addEventListener("change", function () {
+      document.querySelectorAll(".regime-block").forEach(function (b) {
+        b.hidden = b.getAttribute("data-regime") !== select.value;
+      });
+    });
   }
 
   // --- Map: indicator and year selectors ---------------------------------
@@ -108,24 +173,41 @@
     yearSelect.addEventListener("change", show);
   }
 
-  // --- Municipality filter on the overview table -----------------------
+  // --- Filters: they filter everything below them ---------------------------
   function setupFilter() {
-    var select = document.getElementById("municipality-filter");
-    if (!select) { return; }
-    var table = document.getElementById(select.getAttribute("data-table"));
+    var selects = document.querySelectorAll("select[data-filter]");
+    if (!selects.length) { return; }
+    var filter = selects[0].closest(".filter");
     var count = document.getElementById("filter-count");
-    select.addEventListener("change", function () {
-      var rows = table.tBodies[0].rows;
-      var shown = 0;
-      for (var i = 0; i < rows.length; i++) {
-        var match = !select.value || rows[i].getAttribute("data-municipality") === select.value;
-        rows[i].hidden = !match;
-        if (match) { shown++; }
-      }
+    var template = document.body.getAttribute("data-filter-count") || "";
+
+    function below(el) {
+      return filter.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING;
+    }
+
+    function apply() {
+      var wanted = {};
+      selects.forEach(function (s) { if (s.value) { wanted[s.getAttribute("data-filter")] = s.value; } });
+      var items = document.querySelectorAll("main [data-municipality], main [data-colour]");
+      var shown = 0, total = 0;
+      items.forEach(function (el) {
+        if (!below(el) || el.closest(".legend")) { return; }
+        var match = true;
+        Object.keys(wanted).forEach(function (key) {
+          var value = el.getAttribute("data-" + key);
+          if (value !== null && value !== wanted[key]) { match = false; }
+        });
+        el.hidden = !match;
+        if (el.hasAttribute("data-area") && el.tagName === "TR") {
+          total++; if (match) { shown++; }
+        }
+      });
       if (count) {
-        count.textContent = select.value ? shown + " af " + rows.length + " områder vises" : "";
+        count.textContent = Object.keys(wanted).length && total ?
+          template.replace("{shown}", shown).replace("{total}", total) : "";
       }
-    });
+    }
+    selects.forEach(function (s) { s.addEventListener("change", apply); });
   }
 
   // --- Print: every table open, charts sized to the paper ---------------
@@ -150,6 +232,8 @@
     drawCharts();
     setupMap();
     setupFilter();
+    setupSearch();
+    setupRegimes();
     setupPrint();
     document.body.setAttribute("data-ready", "true");
   }
