@@ -1,83 +1,112 @@
-"""One page per area (omraade/<area_id>.html), printable as one document.
+"""One page per area (omraade/<area_id>.html), in each site language.
 
-Status and the reasons for it; K1–K5 over time against the threshold, with
-the rule changes marked and the projected trend with its band; the
-evening-safety share per wave against the whole survey; the municipality's
-social housing beside the area; every figure in a table with numerator,
-denominator, data years and a mark where it is suppressed or unknown; and
-where the figures come from.
+The status box first (status_box.py, area_status.html.j2); below it the
+criteria in figures, with each threshold shown with enough decimals that the
+value minus the threshold is the distance shown; K1–K5 over time against the
+list threshold and, beside it, the forebyggelse threshold, with the rule
+changes marked and the projected trend with its band; the evening-safety
+share per wave against the rest of the wave (what the test compares with)
+and the whole wave, with invited, respondents and answers that reconcile;
+the status on every list; the municipality's social housing beside the area;
+and where the figures come from. Printed, the page is a handout of at most
+two A4 pages: status box, criteria table and the charts of the criteria that
+decide the status (site.css `@media print`; the rest is marked `no-print`).
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from indicators.site import danish
 from indicators.site.datatable import NOT_APPLICABLE, Column, DataTable
 from indicators.site.figures import survey_area_figure, trend_figure
-from indicators.site.model import (
-    EVENING_SAFETY,
-    Area,
-    Criterion,
-    Projection,
-    SiteData,
-    distance_words,
-)
+from indicators.site.formatting import aligned_decimals, exact
+from indicators.site.messages import Messages
+from indicators.site.model import EVENING_SAFETY, Area, Criterion, Projection, SiteData
 from indicators.site.render import Chart, PageWriter
-from indicators.site.vocabulary import (
-    INDICATORS,
-    REGIME_LABELS,
-    RULE_CHANGE_YEARS,
-    regime_in_force,
-    status_label,
-    threshold_words,
-)
 from indicators.site.workers import run_split, worker_count
 
 # The municipality's social-housing sums behind each indicator (contract.md,
-# kaas maal codes): numerator and denominator of the same single-year share.
-_MUNICIPALITY_MEASURES = {
-    "k1_uden_tilknytning": ("uden_tilknytning_18_64", "beboere_18_64"),
-    "k2_domte": ("domte_18plus", "beboere_18plus"),
-    "k3_grundskole": ("grundskole_30_59", "beboere_30_59"),
-    "k5_ikkevestlige": ("ikkevestlige", "beboere"),
-}
+# kaas maal codes) are the catalogue's numerator and denominator measures.
+Z95 = 1.959964
 
 
-def mark(c: Criterion) -> str:
+def _words(writer: PageWriter):
+    msgs: Messages = getattr(writer, "msgs", None) or Messages.load("da")
+    return msgs, getattr(writer, "words", None)
+
+
+class _Page:
+    """What every section of one area page needs: data, words, the area."""
+
+    def __init__(self, data: SiteData, writer: PageWriter, area: Area):
+        self.data, self.area = data, area
+        self.msgs, self.w = _words(writer)
+        self.lang = self.msgs.lang
+        self.rules = data.rules
+        self.catalogue = data.rules.catalogue
+
+    def t(self, key: str, **params) -> str:
+        return self.msgs.t(key, **params)
+
+    def label(self, indicator_id: str) -> str:
+        return self.w.indicator_label(indicator_id)
+
+    def code(self, indicator_id: str) -> str:
+        return self.w.indicator_code(indicator_id)
+
+    def regime_label(self, regime: str | None) -> str:
+        return self.w.regime_label(regime)
+
+    def comparison(self, indicator_id: str, regime: str | None, level: str = "main") -> str:
+        return self.w.comparison(indicator_id, regime, level)
+
+    def is_money(self, indicator_id: str) -> bool:
+        return self.catalogue.indicators[indicator_id].kind == "income_relative_to_region"
+
+    def count_kind(self, measure: str) -> str:
+        """Persons are whole ("13 dømte"); full-time persons carry one decimal."""
+        return "int" if self.catalogue.measures[measure].whole else "dec1"
+
+    def table(self, **kw) -> DataTable:
+        return DataTable(lang=self.lang, **kw)
+
+
+def mark(p: _Page, c: Criterion) -> str:
     if c.suppressed:
-        return "Diskretioneret"
+        return p.t("common.table.suppressed")
     if c.value is None:
-        return "Ukendt (mangler data)"
+        return p.t("common.table.missing")
     return ""
 
 
 def _last_data_year(data_years: str | None) -> int | None:
     if not data_years:
         return None
-    digits = [int(p) for p in str(data_years).replace("–", "-").split("-") if p.strip().isdigit()]
+    digits = [int(x) for x in str(data_years).replace("–", "-").split("-")
+              if x.strip().isdigit()]
     return max(digits) if digits else None
 
 
-def _projection_lines(series: list[Criterion], p: Projection | None, horizon: int) -> dict | None:
+def _projection_lines(p: _Page, series: list[Criterion], proj: Projection | None,
+                      horizon: int) -> dict | None:
     """The projected trend from the last known value, and a band between the
     earliest and latest projected crossing years (the engine's uncertainty)."""
     known = [c for c in series if c.value is not None]
-    if p is None or p.trend_pp_per_year is None or not known:
+    if proj is None or proj.trend_pp_per_year is None or not known:
         return None
     last = known[-1]
     threshold = last.threshold
     end_candidates = [last.year + horizon]
-    for y in (p.projected_year, p.projected_year_high):
+    for y in (proj.projected_year, proj.projected_year_high):
         if y is not None and last.year < y <= last.year + 12:
-            end_candidates.append(int(-(-y // 1)))
-    end = max(end_candidates)
-    years = list(range(last.year, end + 1))
-    slope = p.trend_pp_per_year
+            end_candidates.append(math.ceil(y))
+    years = list(range(last.year, max(end_candidates) + 1))
+    slope = proj.trend_pp_per_year
     values = [round(last.value + slope * (y - last.year), 2) for y in years]
     result = {"years": years, "values": values,
-              "name": f"Fremskrevet tendens ({danish.points(slope, 2)} pr. år)"}
-    lo_year, hi_year = p.projected_year_low, p.projected_year_high
+              "name": p.t("area.trend.projection_name", slope=p.msgs.points(slope, 2))}
+    lo_year, hi_year = proj.projected_year_low, proj.projected_year_high
     if (threshold is not None and lo_year is not None and lo_year > last.year
             and threshold != last.value):
         steep = (threshold - last.value) / (lo_year - last.year)
@@ -90,176 +119,300 @@ def _projection_lines(series: list[Criterion], p: Projection | None, horizon: in
     return result
 
 
-def _projection_words(p: Projection | None, last: Criterion | None) -> str:
-    if p is None:
+def _projection_words(p: _Page, proj: Projection | None, last: Criterion | None) -> str:
+    if proj is None:
         return ""
-    if p.projected_year is not None:
-        text = f" Fremskrives tendensen, nås grænsen omkring {int(round(p.projected_year))}"
-        if p.projected_year_low is not None and p.projected_year_high is not None:
-            text += (f" (usikkerhed: {int(round(p.projected_year_low))}–"
-                     f"{int(round(p.projected_year_high))})")
+    if proj.projected_year is not None:
+        text = p.t("area.trend.reaches", year=int(round(proj.projected_year)))
+        if proj.projected_year_low is not None and proj.projected_year_high is not None:
+            text += p.t("area.trend.uncertainty", range=p.msgs.year_range(
+                round(proj.projected_year_low), round(proj.projected_year_high)))
         return text + "."
-    if p.trend_pp_per_year is not None:
-        trend = f" Tendensen er {danish.points(p.trend_pp_per_year, 2)} pr. år"
+    if proj.trend_pp_per_year is not None:
+        slope = p.msgs.points(proj.trend_pp_per_year, 2)
         if last is not None and last.meets:
-            return trend + "; fortsætter den, forbliver kriteriet opfyldt."
-        return trend + " og peger ikke mod grænsen inden for fremskrivningens horisont."
+            return p.t("area.trend.stays", slope=slope)
+        return p.t("area.trend.away", slope=slope)
     return ""
 
 
-def _trend_chart(data: SiteData, area: Area, indicator_id: str) -> Chart | None:
-    ind = INDICATORS[indicator_id]
+def _state_word(p: _Page, meets: bool | None) -> str:
+    key = {True: "met", False: "not_met"}.get(meets, "unknown")
+    return p.t(f"area.trend.state_{key}")
+
+
+def _trend_summary(p: _Page, indicator_id: str, series: list[Criterion],
+                   proj: Projection | None) -> str:
+    code = p.code(indicator_id)
+    known = [c for c in series if c.value is not None]
+    if not known:
+        return p.t("area.trend.all_unknown", code=code) + _projection_words(p, proj, None)
+    last = known[-1]
+    d = aligned_decimals(last.value, last.threshold)
+    text = p.t("area.trend.summary", code=code, value=p.msgs.percent(last.value, d),
+               year=last.year, comparison=p.comparison(indicator_id, last.regime),
+               threshold=p.msgs.percent(last.threshold, d), state=_state_word(p, last.meets))
+    if last.margin is not None:
+        distance = p.msgs.points(abs(last.margin), d, signed=False)
+        text += p.t("area.trend.met_side" if last.margin >= 0 else "area.trend.short_side",
+                    distance=distance)
+    text += "."
+    prevention = last.forebyggelse_threshold
+    if prevention is not None and last.threshold is not None and prevention != last.threshold:
+        pd = aligned_decimals(last.value, prevention)
+        text += p.t("area.trend.prevention",
+                    comparison=p.comparison(indicator_id, last.regime, "forebyggelse"),
+                    threshold=p.msgs.percent(prevention, pd),
+                    state=_state_word(p, last.meets_forebyggelse))
+    if len(known) > 1:
+        first = known[0]
+        delta = last.value - first.value
+        if abs(delta) < 0.05:
+            text += p.t("area.trend.unchanged", first=first.year, last=last.year)
+        else:
+            text += p.t("area.trend.rose" if delta > 0 else "area.trend.fell",
+                        first=first.year, last=last.year,
+                        delta=p.msgs.points(abs(delta), 1, signed=False))
+    return text + _projection_words(p, proj, last)
+
+
+def _trend_chart(p: _Page, indicator_id: str) -> Chart | None:
+    data, area = p.data, p.area
     series = data.series(area.area_id, indicator_id)
     if not series:
         return None
-    projection = data.projections.get((area.area_id, data.current_year, indicator_id))
-    lines = _projection_lines(series, projection, data.options.projection_years)
-    regime = data.current_regime
-    words = threshold_words(indicator_id, regime)
-    title = f"{ind.code} {ind.short}, {area.name}"
+    proj = data.projections.get((area.area_id, data.current_year, indicator_id))
+    lines = _projection_lines(p, series, proj, data.options.projection_years)
+    label = p.label(indicator_id)
+    title = p.t("area.trend.chart_title", label=label, area=area.name)
+    prevention = [c.forebyggelse_threshold for c in series]
+    has_prevention = any(v is not None for v in prevention)
+    same = has_prevention and all(
+        v is None or (c.threshold is not None and abs(v - c.threshold) < 1e-9)
+        for v, c in zip(prevention, series, strict=True))
     figure = trend_figure(
         title=title, years=[c.year for c in series], values=[c.value for c in series],
         thresholds=[c.threshold for c in series], value_name=area.name,
-        threshold_name=f"Grænse ({words}), {REGIME_LABELS.get(regime, '')}",
-        rule_changes=RULE_CHANGE_YEARS, projection=lines,
+        threshold_name=p.t("area.trend.threshold_same_name" if same
+                           else "area.trend.threshold_name"),
+        rule_changes=p.rules.rule_change_years,
+        rule_change_hover=p.t("area.trend.rule_change", year="{year}"),
+        projection=lines,
+        prevention_thresholds=prevention if has_prevention else None,
+        prevention_name=p.t("area.trend.prevention_name"),
+        y_title=p.t("area.trend.y_title"), lang=p.lang,
     )
-    known = [c for c in series if c.value is not None]
-    if known:
-        last = known[-1]
-        state = ("opfyldt" if last.meets else "ikke opfyldt" if last.meets is False
-                 else "ukendt")
-        summary = (f"{ind.code} var {danish.percent(last.value)} på listen {last.year} "
-                   f"(grænse: {last.threshold_text()}); kriteriet er {state}")
-        if last.margin is not None:
-            side = "på den opfyldte side af" if last.margin >= 0 else "fra"
-            summary += f", {distance_words(last.margin)} {side} grænsen"
-        summary += "."
-        if len(known) > 1:
-            first = known[0]
-            delta = last.value - first.value
-            if abs(delta) < 0.05:
-                summary += f" Fra {first.year} til {last.year} var tallet stort set uændret."
-            else:
-                direction = "steg" if delta > 0 else "faldt"
-                summary += (f" Fra {first.year} til {last.year} {direction} tallet med "
-                            f"{danish.number(abs(delta))} pct.point.")
-    else:
-        summary = f"{ind.code} er ukendt i alle år (manglende eller diskretionerede tal)."
-    summary += _projection_words(projection, known[-1] if known else None)
-    rows = [{"year": c.year, "regime": REGIME_LABELS.get(c.regime, c.regime),
-             "value": c.value, "threshold": c.threshold, "meets": c.meets,
-             "numerator": c.numerator, "denominator": c.denominator,
-             "data_years": c.data_years, "mark": mark(c)} for c in series]
+    if lines and lines.get("low"):
+        figure["data"][0]["name"] = p.t("area.trend.band_name")
+    summary = _trend_summary(p, indicator_id, series, proj)
+    money = p.is_money(indicator_id)
+    definition = p.catalogue.indicators[indicator_id]
+    count_kind = "dkk" if money else p.count_kind(definition.numerator[0])
+    den_kind = "dkk" if money else p.count_kind(definition.denominator)
+    rows = []
+    for c in series:
+        d = aligned_decimals(c.value, c.threshold)
+        rows.append({"year": c.year, "regime": p.regime_label(c.regime), "value": c.value,
+                     "threshold": c.threshold, "prevention": c.forebyggelse_threshold,
+                     "decimals": d, "meets": c.meets, "numerator": c.numerator,
+                     "denominator": c.denominator, "data_years": c.data_years,
+                     "mark": mark(p, c)})
     if lines:
         for y, v in zip(lines["years"][1:], lines["values"][1:], strict=True):
-            rows.append({"year": y, "regime": "Fremskrivning", "value": v,
-                         "mark": "Fremskrevet tendens, ikke et måletal"})
-    money = indicator_id == "k4_indkomst"
-    table = DataTable(
-        slug=f"{ind.code.lower()}",
-        caption=f"{ind.code} {ind.short}, {area.name}: alle år",
-        columns=[Column("year", "Listeår", "year"), Column("regime", "Regler"),
-                 Column("value", "Værdi", "pct1"), Column("threshold", "Grænse", "pct1"),
-                 Column("meets", "Opfyldt", "bool3"),
-                 Column("numerator", "Tæller (gns. indkomst)" if money else "Tæller",
-                        "dkk" if money else "dec1"),
-                 Column("denominator", "Nævner (regionens gns.)" if money else "Nævner",
-                        "dkk" if money else "dec1"),
-                 Column("data_years", "Dataår"), Column("mark", "Mærke")],
-        rows=rows,
-        note=f"{ind.long}. Tæller og nævner er områdets summer for det seneste dataår bag "
-             "værdien.",
+            rows.append({"year": y, "regime": p.t("area.trend.projection_row"), "value": v,
+                         "mark": p.t("common.table.projected")})
+    columns = [Column("year", p.t("area.trend.year"), "year"),
+               Column("value", p.t("area.key.value"), "pct2", decimals_key="decimals"),
+               Column("threshold", p.t("area.key.threshold"), "pct2", decimals_key="decimals")]
+    if has_prevention and not same:
+        columns.append(Column("prevention", p.t("area.key.prevention_threshold"), "pct1",
+                              secondary=True))
+    columns += [
+        Column("meets", p.t("area.key.meets"), "bool3"),
+        Column("regime", p.t("area.trend.regime"), secondary=True),
+        Column("numerator", p.t("area.trend.numerator_money") if money
+               else p.t("area.key.numerator"), count_kind, secondary=True,
+               unit=None if money or count_kind != "int" else "persons"),
+        Column("denominator", p.t("area.trend.denominator_money") if money
+               else p.t("area.key.denominator"), den_kind, secondary=True,
+               unit=None if money or den_kind != "int" else "persons"),
+        Column("data_years", p.t("area.key.data_years"), secondary=True),
+        Column("mark", p.t("area.key.mark"), secondary=True),
+    ]
+    label_long = definition.label_da if p.lang == "da" else definition.label_en
+    table = p.table(
+        slug=p.code(indicator_id).lower(),
+        caption=p.t("area.trend.table_caption", label=label, area=area.name),
+        columns=columns, rows=rows,
+        note=p.t("area.trend.table_note", definition=label_long),
     )
-    return Chart(id=f"trend-{ind.code.lower()}", title=title, summary=summary, figure=figure,
-                 table=table)
+    return Chart(id=f"trend-{p.code(indicator_id).lower()}", title=title, summary=summary,
+                 figure=figure, table=table)
 
 
-def _key_figures(data: SiteData, area: Area, state) -> DataTable | None:
+def _key_figures(p: _Page, state) -> DataTable | None:
     if state is None:
         return None
+    has_prevention = any(c.forebyggelse_threshold is not None for c in state.criteria)
     rows = []
     for c in state.criteria:
-        ind = INDICATORS.get(c.indicator_id)
+        d = aligned_decimals(c.value, c.threshold)
+        pd = aligned_decimals(c.value, c.forebyggelse_threshold)
+        money = p.is_money(c.indicator_id)
+        definition = p.catalogue.indicators[c.indicator_id]
+        whole = not money and p.catalogue.measures[definition.numerator[0]].whole
         rows.append({
-            "indicator": f"{ind.code} {ind.short}" if ind else c.indicator_id,
-            "value": c.value, "threshold_text": c.threshold_text(), "margin": c.margin,
+            "indicator": p.label(c.indicator_id), "value": c.value,
+            "comparison": p.comparison(c.indicator_id, c.regime), "threshold": c.threshold,
+            "margin": _aligned_margin(c.value, c.threshold, c.below), "d": d,
             "meets": c.meets,
-            "numerator": c.numerator if c.indicator_id != "k4_indkomst" else NOT_APPLICABLE,
-            "denominator": c.denominator if c.indicator_id != "k4_indkomst" else NOT_APPLICABLE,
-            "data_years": c.data_years, "mark": mark(c),
+            "prevention": c.forebyggelse_threshold,
+            "prevention_margin": _aligned_margin(c.value, c.forebyggelse_threshold, c.below),
+            "pd": pd, "prevention_meets": c.meets_forebyggelse,
+            "numerator": NOT_APPLICABLE if money else c.numerator,
+            # Persons are whole ("13", never "13,0"); K1's full-time persons keep a decimal.
+            "nd": 0 if whole else 1,
+            "denominator": NOT_APPLICABLE if money else c.denominator,
+            "data_years": c.data_years, "mark": mark(p, c),
         })
-    return DataTable(
+    columns = [Column("indicator", p.t("area.key.criterion")),
+               Column("value", p.t("area.key.value"), "pct2", decimals_key="d"),
+               Column("comparison", p.t("area.key.comparison")),
+               Column("threshold", p.t("area.key.threshold"), "pct2", decimals_key="d"),
+               Column("margin", p.t("area.key.margin"), "pp2", decimals_key="d"),
+               Column("meets", p.t("area.key.meets"), "bool3")]
+    if has_prevention:
+        columns += [Column("prevention", p.t("area.key.prevention_threshold"), "pct2",
+                           decimals_key="pd"),
+                    Column("prevention_margin", p.t("area.key.prevention_margin"), "pp2",
+                           decimals_key="pd"),
+                    Column("prevention_meets", p.t("area.key.prevention_meets"), "bool3")]
+    columns += [Column("numerator", p.t("area.key.numerator"), "dec1", decimals_key="nd",
+                       secondary=True),
+                Column("denominator", p.t("area.key.denominator"), "int", secondary=True,
+                       unit="persons"),
+                Column("data_years", p.t("area.key.data_years"), secondary=True),
+                Column("mark", p.t("area.key.mark"), secondary=True)]
+    return p.table(
         slug="noegletal",
-        caption=f"Kriterierne for {area.name}, listen {state.year} "
-                f"({REGIME_LABELS.get(state.regime, '')})",
-        columns=[Column("indicator", "Kriterium"), Column("value", "Værdi", "pct1"),
-                 Column("threshold_text", "Grænse"),
-                 Column("margin", "Afstand til grænsen", "pp1"),
-                 Column("meets", "Opfyldt", "bool3"), Column("numerator", "Tæller", "dec1"),
-                 Column("denominator", "Nævner", "dec1"), Column("data_years", "Dataår"),
-                 Column("mark", "Mærke")],
-        rows=rows,
-        note="Afstand til grænsen: positiv betyder opfyldt med så mange procentpoint, negativ "
-             "hvor langt der er til grænsen. K4's tæller og nævner (kroner) står i tabellen "
-             "under K4's graf.",
+        caption=p.t("area.key.caption", area=p.area.name, year=state.year,
+                    regime=p.regime_label(state.regime)),
+        columns=columns, rows=rows, note=p.t("area.key.note"),
     )
 
 
-def _history(data: SiteData, area: Area) -> DataTable:
+def _aligned_margin(value, threshold, below: bool):
+    """The distance from the shown (rounded) numbers' exact difference, on the met side."""
+    if value is None or threshold is None:
+        return None
+    diff = exact(value) - exact(threshold)
+    return float(-diff if below else diff)
+
+
+def _history(p: _Page) -> DataTable:
+    data, area = p.data, p.area
     rows = []
     for year in sorted(data.list_years, reverse=True):
         s = data.state(area.area_id, year)
         if s is None:
             continue
-        official = [status_label(str(r["status"]), s.regime) for r in data.official_rows(
-            area.area_id) if r.get("year") == year and r.get("official")]
-        rows.append({"year": year, "regime": REGIME_LABELS.get(s.regime, s.regime),
-                     "residents": s.residents, "category": s.category, "status": s.status_text,
-                     "criteria": s.criteria_summary(), "kombineret": s.kombineret_udlejning,
-                     "official": ", ".join(official) if official else (
-                         "Ikke på listen" if data.has_official else None)})
-    columns = [Column("year", "Listeår", "year"), Column("regime", "Regler"),
-               Column("residents", "Beboere", "int"), Column("category", "Farve", "category"),
-               Column("status", "Status"), Column("criteria", "Kriterier opfyldt"),
-               Column("kombineret", "Kombineret udlejning", "bool3")]
+        official = data.official_statuses(area.area_id, year)
+        rows.append({
+            "year": year, "regime": p.regime_label(s.regime), "residents": s.residents,
+            "category": s.category, "status": p.w.headline(s),
+            "criteria": p.t("area.history.criteria_value", met=s.criteria_met,
+                            total=s.criteria_total)
+            + (" (" + ", ".join(c.code for c in s.counted if c.meets) + ")"
+               if any(c.meets for c in s.counted) else ""),
+            "kombineret": s.kombineret_udlejning,
+            "official": (", ".join(p.w.status_label(o, s.regime) for o in official)
+                         if official else (p.t("area.history.not_on_list")
+                                           if data.has_official else None)),
+        })
+    columns = [Column("year", p.t("area.history.year"), "year"),
+               Column("category", p.t("area.history.colour"), "category"),
+               Column("status", p.t("area.history.status")),
+               Column("criteria", p.t("area.history.criteria")),
+               Column("residents", p.t("area.history.residents"), "int", unit="persons"),
+               Column("regime", p.t("area.history.regime"), secondary=True),
+               Column("kombineret", p.t("area.history.kombineret"), "bool3", secondary=True)]
     if data.has_official:
-        columns.append(Column("official", "Offentliggjort liste"))
-    return DataTable(slug="historik", caption=f"{area.name}: status på hver liste",
-                     columns=columns, rows=rows,
-                     note="Hvert år er vurderet efter de regler, der gjaldt det år.")
+        columns.append(Column("official", p.t("area.history.official")))
+    return p.table(slug="historik", caption=p.t("area.history.caption", area=area.name),
+                   columns=columns, rows=rows, note=p.t("area.history.note"))
 
 
-def _official_table(data: SiteData, area: Area) -> DataTable | None:
-    rows = data.official_rows(area.area_id)
+def _official_table(p: _Page) -> DataTable | None:
+    rows = p.data.official_rows(p.area.area_id)
     if not rows:
         return None
-    return DataTable(
-        slug="offentlig_liste",
-        caption=f"{area.name}: vores beregning og den offentliggjorte liste",
-        columns=[Column("year", "Listeår", "year"), Column("status", "Liste"),
-                 Column("official", "Offentliggjort", "bool3"),
-                 Column("ours", "Vores beregning", "bool3"), Column("agrees", "Enige", "bool3")],
+    return p.table(
+        slug="offentlig_liste", caption=p.t("area.official.caption", area=p.area.name),
+        columns=[Column("year", p.t("area.official.year"), "year"),
+                 Column("status", p.t("area.official.status")),
+                 Column("official", p.t("area.official.official"), "bool3"),
+                 Column("ours", p.t("area.official.ours"), "bool3"),
+                 Column("agrees", p.t("area.official.agrees"), "bool3")],
         rows=[{"year": r.get("year"),
-               "status": status_label(str(r.get("status")), regime_in_force(r.get("year") or 0)),
+               "status": p.w.status_label(str(r.get("status")),
+                                          p.rules.regime_in_force(r.get("year") or 0)),
                "official": r.get("official"), "ours": r.get("ours"), "agrees": r.get("agrees")}
               for r in rows],
     )
 
 
-def _survey_chart(data: SiteData, area: Area) -> Chart | None:
+def wilson(positive: int, n: int) -> tuple[float, float]:
+    """95 % Wilson interval in percent (the survey marts use the same)."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    phat = positive / n
+    denominator = 1 + Z95 ** 2 / n
+    centre = (phat + Z95 ** 2 / (2 * n)) / denominator
+    half = Z95 * math.sqrt(phat * (1 - phat) / n + Z95 ** 2 / (4 * n * n)) / denominator
+    return (100 * max(0.0, centre - half), 100 * min(1.0, centre + half))
+
+
+def rest_of_wave(area_row: dict, all_row: dict) -> dict | None:
+    """The rest of the wave (every other substantive answer): the group the test compares
+    the area with. Only for an unweighted wave whose counts are published: the area's own
+    row and the wave's row are both on the page, so the rest discloses nothing new; a
+    weighted share is not n_positive / n_answers and has no rest we can recompute."""
+    if area_row.get("suppressed") or all_row.get("suppressed"):
+        return None
+    n_all, pos_all = all_row.get("n_answers"), all_row.get("n_positive")
+    n_area, pos_area = area_row.get("n_answers"), area_row.get("n_positive")
+    if None in (n_all, pos_all, n_area, pos_area) or all_row.get("share") is None:
+        return None
+    if n_all <= 0 or abs(100 * pos_all / n_all - all_row["share"]) > 1e-6:
+        return None  # weighted (or rounded) wave
+    n, positive = n_all - n_area, pos_all - pos_area
+    if n <= 0 or positive < 0:
+        return None
+    low, high = wilson(positive, n)
+    return {"share": 100 * positive / n, "ci_low": low, "ci_high": high, "n": n,
+            "positive": positive}
+
+
+def _survey_chart(p: _Page) -> tuple[Chart | None, list[str]]:
+    data, area = p.data, p.area
     mine = {str(r["wave_id"]): r for r in data.survey_rows(EVENING_SAFETY, area.area_id)}
     if not mine:
-        return None
+        return None, []
     overall = {str(r["wave_id"]): r for r in data.survey_rows(EVENING_SAFETY, "all")}
     waves = [w for w in data.waves() if w["wave_id"] in mine]
-    labels = [w["title"] or str(w["year"]) for w in waves]
-    labels = [f"{w['year']}" if w["year"] else lbl for w, lbl in zip(waves, labels, strict=True)]
+    labels = [str(w["year"]) if w["year"] else (w["title"] or w["wave_id"]) for w in waves]
+    rests = {w["wave_id"]: rest_of_wave(mine[w["wave_id"]], overall.get(w["wave_id"], {}))
+             for w in waves}
 
     def col(source, wave, key):
         r = source.get(wave["wave_id"])
         return None if r is None or r.get("suppressed") else r.get(key)
 
-    title = f"Utrygge om aftenen, {area.name}"
+    def rest_col(wave, key):
+        r = rests[wave["wave_id"]]
+        return None if r is None else r[key]
+
+    title = p.t("area.survey.chart_title", area=area.name)
     figure = survey_area_figure(
         title=title, labels=labels,
         shares=[col(mine, w, "share") for w in waves],
@@ -268,55 +421,76 @@ def _survey_chart(data: SiteData, area: Area) -> Chart | None:
         overall=[col(overall, w, "share") for w in waves],
         overall_lows=[col(overall, w, "ci_low") for w in waves],
         overall_highs=[col(overall, w, "ci_high") for w in waves],
-        area_name=area.name,
+        rest=[rest_col(w, "share") for w in waves],
+        rest_lows=[rest_col(w, "ci_low") for w in waves],
+        rest_highs=[rest_col(w, "ci_high") for w in waves],
+        area_name=area.name, rest_name=p.t("area.survey.rest"),
+        overall_name=p.t("area.survey.whole"), y_title=p.t("area.survey.y_title"),
+        lang=p.lang,
     )
-    sentences = []
-    table_rows = []
+    vs_key = {"over": "vs_over", "under": "vs_under", "ingen forskel": "vs_none"}
+    vs_word = {"over": "vs_word_over", "under": "vs_word_under", "ingen forskel": "vs_word_none"}
+    sentences, totals, table_rows = [], [], []
     for w, label in zip(waves, labels, strict=True):
-        r, a = mine[w["wave_id"]], overall.get(w["wave_id"], {})
+        r, a, rest = mine[w["wave_id"]], overall.get(w["wave_id"], {}), rests[w["wave_id"]]
         info = data.wave_info(w["wave_id"], area.area_id)
+        invited, respondents = info.get("invited"), info.get("n_respondents")
+        rate = info.get("response_rate")
+        if rate is None and invited and respondents is not None:
+            rate = 100 * respondents / invited
         if r.get("suppressed"):
-            sentences.append(f"{label}: skjult, fordi tallet hviler på for få svar "
-                             f"({r.get('n_answers')} svar).")
+            sentences.append(p.t("area.survey.suppressed", wave=label, n=r.get("n_answers")))
         else:
-            vs = {"over": "signifikant flere utrygge end resten af undersøgelsen",
-                  "under": "signifikant færre utrygge end resten af undersøgelsen",
-                  "ingen forskel": "ingen sikker forskel fra resten af undersøgelsen"}.get(
-                r.get("vs_rest") or "", "sammenligning ukendt")
-            sentences.append(
-                f"{label}: {danish.percent(r.get('share'))} utrygge (95 %-interval "
-                f"{danish.percent(r.get('ci_low'))}–{danish.percent(r.get('ci_high'))}, "
-                f"{danish.integer(r.get('n_answers'))} svar) mod "
-                f"{danish.percent(a.get('share'))} i hele undersøgelsen: {vs}.")
+            vs = p.t("area.survey." + vs_key.get(r.get("vs_rest") or "", "vs_unknown"))
+            common = dict(wave=label, share=r.get("share"), low=r.get("ci_low"),
+                          high=r.get("ci_high"), n=r.get("n_answers"), all=a.get("share"),
+                          vs=vs)
+            if rest is not None:
+                sentences.append(p.t("area.survey.finding", rest=rest["share"], **common))
+            else:
+                sentences.append(p.t("area.survey.finding_no_rest", **common))
+        if invited is not None and respondents is not None:
+            totals.append(p.t("area.survey.totals", wave=label, invited=invited,
+                              respondents=respondents, rate=rate, answers=r.get("n_answers")))
+        else:
+            totals.append(p.t("area.survey.totals_partial", wave=label,
+                              answers=r.get("n_answers")))
         table_rows.append({
-            "wave": label, "n": r.get("n_answers"), "positive": r.get("n_positive"),
-            "share": r.get("share"), "low": r.get("ci_low"), "high": r.get("ci_high"),
-            "vs": r.get("vs_rest"), "all": a.get("share"), "invited": info.get("invited"),
-            "rate": info.get("response_rate"),
-            "mark": "Skjult: for få svar" if r.get("suppressed") else "",
+            "wave": label, "invited": invited, "respondents": respondents, "rate": rate,
+            "n": r.get("n_answers"), "positive": r.get("n_positive"), "share": r.get("share"),
+            "low": r.get("ci_low"), "high": r.get("ci_high"),
+            "rest": None if rest is None else rest["share"], "all": a.get("share"),
+            "vs": p.t("area.survey." + vs_word[r["vs_rest"]]) if r.get("vs_rest") in vs_word
+            else "",
+            "mark": p.t("area.survey.hidden") if r.get("suppressed") else "",
         })
-    table = DataTable(
-        slug="tryghed", caption=f"Andel utrygge om aftenen, {area.name}",
-        columns=[Column("wave", "Undersøgelse"), Column("n", "Svar", "int"),
-                 Column("positive", "Utrygge (svar)", "int"),
-                 Column("share", "Andel utrygge", "pct1"),
-                 Column("low", "95 %-interval, nedre", "pct1"),
-                 Column("high", "95 %-interval, øvre", "pct1"),
-                 Column("vs", "Forskel fra resten"),
-                 Column("all", "Hele undersøgelsen", "pct1"),
-                 Column("invited", "Inviterede", "int"), Column("rate", "Svarprocent", "pct1"),
-                 Column("mark", "Mærke")],
-        rows=table_rows,
-        note="Utrygge = svar 'utryg' eller 'meget utryg'; 'ved ikke' tæller ikke med. "
-             "Forskel fra resten: tosidet test på 5 %-niveau mod alle andre svar i samme "
-             "undersøgelse.",
+    table = p.table(
+        slug="tryghed", caption=p.t("area.survey.caption", area=area.name),
+        columns=[Column("wave", p.t("area.survey.wave")),
+                 Column("share", p.t("area.survey.share"), "pct1"),
+                 Column("rest", p.t("area.survey.rest_share"), "pct1"),
+                 Column("vs", p.t("area.survey.vs")),
+                 Column("n", p.t("area.survey.answers"), "int", unit="persons"),
+                 Column("all", p.t("area.survey.all_share"), "pct1", secondary=True),
+                 Column("positive", p.t("area.survey.positive"), "int", secondary=True,
+                        unit="persons"),
+                 Column("low", p.t("area.survey.low"), "pct1", secondary=True),
+                 Column("high", p.t("area.survey.high"), "pct1", secondary=True),
+                 Column("invited", p.t("area.survey.invited"), "int", secondary=True,
+                        unit="persons"),
+                 Column("respondents", p.t("area.survey.respondents"), "int", secondary=True,
+                        unit="persons"),
+                 Column("rate", p.t("area.survey.rate"), "pct1", secondary=True),
+                 Column("mark", p.t("area.survey.mark"), secondary=True)],
+        rows=table_rows, note=p.t("area.survey.note"),
     )
     return Chart(id="survey", title=title, summary=" ".join(sentences), figure=figure,
-                 table=table)
+                 table=table), totals
 
 
-def _municipality_context(data: SiteData, area: Area, state) -> tuple[list[str], DataTable | None]:
+def _municipality_context(p: _Page, state) -> tuple[list[str], DataTable | None]:
     """The area beside its municipality's social housing: sentences and a table of shares."""
+    data, area = p.data, p.area
     if not data.has_municipality or state is None:
         return [], None
     code = area.municipality_code
@@ -326,51 +500,78 @@ def _municipality_context(data: SiteData, area: Area, state) -> tuple[list[str],
     sentences = []
     resident_year = state.year if state.year in years else max(years)
     mine = data.residents_by_year.get((area.area_id, resident_year))
-    total = data.municipality_value(code, resident_year, "beboere")
+    residents = p.catalogue.residents_measure
+    total = data.municipality_value(code, resident_year, residents)
     if mine and total:
-        sentences.append(
-            f"{area.name} havde {danish.integer(mine)} af de {danish.integer(total)} beboere i "
-            f"{area.municipality}s almene boliger pr. 1. januar {resident_year} "
-            f"({danish.percent(100 * mine / total)}).")
+        sentences.append(p.t("area.context.residents", area=area.name, mine=mine, total=total,
+                             municipality=area.municipality, year=resident_year,
+                             share=100 * mine / total))
     rows = []
     for c in state.criteria:
-        measures = _MUNICIPALITY_MEASURES.get(c.indicator_id)
+        definition = p.catalogue.indicators[c.indicator_id]
         year = _last_data_year(c.data_years)
-        if measures is None or year is None:
+        if p.is_money(c.indicator_id) or year is None or len(definition.numerator) != 1:
             continue
-        num = data.municipality_value(code, year, measures[0])
-        den = data.municipality_value(code, year, measures[1])
+        num = data.municipality_value(code, year, definition.numerator[0])
+        den = data.municipality_value(code, year, definition.denominator)
         area_share = (100 * c.numerator / c.denominator
                       if c.numerator is not None and c.denominator else None)
         muni_share = 100 * num / den if num is not None and den else None
-        ind = INDICATORS[c.indicator_id]
-        rows.append({"measure": f"{ind.code} {ind.short}", "year": year,
+        rows.append({"measure": p.label(c.indicator_id), "year": year,
                      "area": area_share, "municipality": muni_share,
                      "difference": (area_share - muni_share
                                     if area_share is not None and muni_share is not None
                                     else None)})
-    income = next((c for c in state.criteria if c.indicator_id == "k4_indkomst"), None)
+    income = next((c for c in state.criteria if p.is_money(c.indicator_id)), None)
     year = _last_data_year(income.data_years) if income is not None else None
     if income is not None and year is not None and income.numerator:
-        total_income = data.municipality_value(code, year, "bruttoindkomst_15_64")
-        payers = data.municipality_value(code, year, "skattepligtige_15_64")
+        definition = p.catalogue.indicators[income.indicator_id]
+        total_income = data.municipality_value(code, year, definition.numerator[0])
+        payers = data.municipality_value(code, year, definition.denominator)
         if total_income and payers:
-            sentences.append(
-                f"Gennemsnitlig bruttoindkomst (15–64 år) {year}: "
-                f"{danish.integer(income.numerator)} kr. i området mod "
-                f"{danish.integer(total_income / payers)} kr. i kommunens almene boliger.")
-    table = DataTable(
+            sentences.append(p.t("area.context.income", year=year,
+                                 area_income=income.numerator,
+                                 municipality_income=total_income / payers))
+    table = p.table(
         slug="kommune",
-        caption=f"{area.name} ved siden af {area.municipality}s almene boliger",
-        columns=[Column("measure", "Mål"), Column("year", "Dataår", "year"),
-                 Column("area", "Området", "pct1"),
-                 Column("municipality", "Kommunens almene boliger", "pct1"),
-                 Column("difference", "Forskel", "pp1")],
-        rows=rows,
-        note="Kommunens almene boliger = summen over alle kommunens almene afdelinger. "
-             "Andelene er for ét dataår; listens K1 og K2 er gennemsnit af to år.",
+        caption=p.t("area.context.caption", area=area.name, municipality=area.municipality),
+        columns=[Column("measure", p.t("area.context.measure")),
+                 Column("area", p.t("area.context.area"), "pct1"),
+                 Column("municipality", p.t("area.context.municipality"), "pct1"),
+                 Column("difference", p.t("area.context.difference"), "pp1"),
+                 Column("year", p.t("area.context.year"), "year")],
+        rows=rows, note=p.t("area.context.note"),
     ) if rows else None
     return sentences, table
+
+
+def _deciding(state, charts: list[Chart], p: _Page) -> set[str]:
+    """The charts a printed handout keeps (at most PRINT_CHARTS): the criteria met at
+    the list threshold, then those a signal names (near, forebyggelse), then the
+    nearest to their threshold; the others are left to the screen."""
+    if state is None:
+        return set()
+    signalled = [s.indicator_id for s in state.signals if s.indicator_id]
+    met = [c.indicator_id for c in state.criteria if c.meets]
+    nearest = [c.indicator_id for c in sorted(
+        (c for c in state.counted if c.margin is not None and not c.meets),
+        key=lambda c: -c.margin)]
+    keep: list[str] = []
+    for indicator_id in met + signalled + nearest:
+        if indicator_id not in keep and indicator_id in p.catalogue.indicators:
+            keep.append(indicator_id)
+    ids = [f"trend-{p.code(i).lower()}" for i in keep[:PRINT_CHARTS]]
+    return {c.id for c in charts if c.id in ids}
+
+
+def _survey_matters(state) -> bool:
+    """The survey chart is printed when a wave flags the area (a survey signal)."""
+    return state is not None and any(s.signal == "survey" for s in state.signals)
+
+
+# A handout of two A4 pages holds the status box, the criteria table and this many
+# trend charts (plus the survey chart when the survey flags the area).
+PRINT_CHARTS = 2
 
 
 # Below this many areas per process a fork costs more than it saves.
@@ -391,26 +592,41 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
     provenance = writer.provenance()
     for area_id in area_ids:
         area = data.areas[area_id]
+        p = _Page(data, writer, area)
         state = data.state(area_id)
-        charts = [c for c in (_trend_chart(data, area, i) for i in data.indicators_present())
+        charts = [c for c in (_trend_chart(p, i) for i in data.indicators_present())
                   if c is not None]
-        survey = _survey_chart(data, area)
-        key_figures = _key_figures(data, area, state)
-        history = _history(data, area)
-        official = _official_table(data, area)
-        context_sentences, municipality = _municipality_context(data, area, state)
+        survey, survey_totals = _survey_chart(p)
+        key_figures = _key_figures(p, state)
+        history = _history(p)
+        official = _official_table(p)
+        context_sentences, municipality = _municipality_context(p, state)
         tables = [t for t in (key_figures, history, official, municipality) if t is not None]
         tables += [c.table for c in charts] + ([survey.table] if survey else [])
+        box = None
+        if getattr(writer, "words", None) is not None:
+            from indicators.site.status_box import status_box
+            box = status_box(data, writer.words, area_id)
+        has_prevention = any(c.forebyggelse_threshold is not None
+                             for c in (state.criteria if state else []))
+        intro = p.t("area.trend.intro", regime=p.regime_label(data.current_regime),
+                    years=p.msgs.join(p.rules.rule_change_years))
+        if has_prevention:
+            intro += p.t("area.trend.intro_prevention")
+        if data.has_early_warning:
+            intro += p.t("area.trend.intro_projection")
         writer.page(
             area.href, "area.html.j2", tables=tables,
             page_title=area.name, nav="oversigt", uses_plotly=True,
-            area=area, state=state, year=data.current_year,
+            area=area, state=state, year=data.current_year, box=box,
             reasons=data.reasons(state) if state else [], change=data.change(area_id),
             previous_year=data.previous_year,
-            regime_label=REGIME_LABELS.get(data.current_regime, "ukendte regler"),
-            key_figures=key_figures, charts=charts, survey=survey, history=history,
-            official=official, municipality=municipality, context=context_sentences,
-            provenance=provenance,
+            regime_label=p.regime_label(data.current_regime),
+            key_figures=key_figures, charts=charts, print_charts=_deciding(state, charts, p),
+            print_survey=_survey_matters(state),
+            survey=survey, survey_totals=survey_totals, history=history, official=official,
+            municipality=municipality,
+            context=context_sentences, trend_intro=intro, provenance=provenance,
             data_years=data.data_years_used(area_id),
             has_early_warning=data.has_early_warning,
         )

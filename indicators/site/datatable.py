@@ -55,10 +55,26 @@ class Column:
     kind: str = "text"
     numeric_header: bool = False
     unit: str | None = None  # "persons" for counts of people: downloads.unit_persons
+    # The row field holding this cell's decimals, when they vary by row (a threshold
+    # shown with as many decimals as make value - threshold = the distance shown).
+    decimals_key: str | None = None
+    # Hidden on a phone (the key columns - name, status, value, threshold, distance -
+    # stay); always in the downloads.
+    secondary: bool = False
 
     @property
     def is_number(self) -> bool:
         return self.kind in _DECIMALS
+
+    @property
+    def css_class(self) -> str:
+        return " ".join(c for c in ("num" if self.is_number else "",
+                                    "secondary" if self.secondary else "") if c)
+
+    def decimals(self, row: dict | None = None) -> int:
+        if row is not None and self.decimals_key and row.get(self.decimals_key) is not None:
+            return int(row[self.decimals_key])
+        return _DECIMALS.get(self.kind, 0)
 
     def download_label(self, lang: str = "da") -> str:
         """The header of a download: the label with its unit, "Værdi (%)"."""
@@ -100,17 +116,25 @@ class DataTable:
                 for k, v in (self.row_attributes[i].items() if self.row_attributes else ()))
             cells = []
             for j, column in enumerate(self.columns):
-                html = cell_html(row.get(column.key), column.kind, self.fmt)
+                html = cell_html(row.get(column.key), column.kind, self.fmt,
+                                 _row_decimals(row, column))
                 if j == 0:
                     cells.append(f'<th scope="row">{html}</th>')
                 else:
-                    numeric = ' class="num"' if column.is_number else ""
-                    cells.append(f"<td{numeric}>{html}</td>")
+                    classes = column.css_class
+                    attribute = f' class="{classes}"' if classes else ""
+                    cells.append(f"<td{attribute}>{html}</td>")
             lines.append(f"<tr{attributes}>{''.join(cells)}</tr>")
         return Markup("\n".join(lines))
 
 
-def display(value, kind: str, fmt: Locale = DA) -> str:
+def _row_decimals(row: dict, column: Column) -> int | None:
+    if column.decimals_key and row.get(column.decimals_key) is not None:
+        return int(row[column.decimals_key])
+    return None
+
+
+def display(value, kind: str, fmt: Locale = DA, decimals: int | None = None) -> str:
     """The text a reader sees in the page."""
     if kind == "link":
         return value.text if isinstance(value, Link) else ("" if value is None else str(value))
@@ -128,22 +152,23 @@ def display(value, kind: str, fmt: Locale = DA) -> str:
         return fmt.money(value)
     if kind == "year":
         return str(int(value))
+    d = _DECIMALS[kind] if decimals is None and kind in _DECIMALS else decimals
     if kind in ("dec1", "dec2"):
-        return fmt.number(value, _DECIMALS[kind])
+        return fmt.number(value, d)
     if kind in ("pct1", "pct2"):
-        return fmt.percent(value, _DECIMALS[kind])
+        return fmt.percent(value, d)
     if kind in ("pp1", "pp2"):
-        return fmt.points(value, _DECIMALS[kind])
+        return fmt.points(value, d)
     return str(value)
 
 
-def cell_html(value, kind: str, fmt: Locale = DA) -> Markup:
+def cell_html(value, kind: str, fmt: Locale = DA, decimals: int | None = None) -> Markup:
     """HTML of one cell: links, colour badges with icon and word, unknown marked."""
     if kind == "link" and isinstance(value, Link):
         return Markup('<a href="{}">{}</a>').format(value.href, value.text)
     if kind == "category" and value in CATEGORIES:
         return badge(value)
-    text = display(value, kind, fmt)
+    text = display(value, kind, fmt, decimals)
     if text == fmt.unknown or (kind == "bool3" and value is None):
         return Markup('<span class="unknown">{}</span>').format(text)
     return escape(text)
@@ -177,9 +202,9 @@ def _text_value(value, kind: str, fmt: Locale) -> str:
     return "" if value is None else str(value)
 
 
-def _csv_value(value, kind: str, fmt: Locale = DA) -> str:
+def _csv_value(value, kind: str, fmt: Locale = DA, decimals: int | None = None) -> str:
     if kind in _DECIMALS and isinstance(value, int | float) and not isinstance(value, bool):
-        return fmt.plain_number(value, _DECIMALS[kind])
+        return fmt.plain_number(value, _DECIMALS[kind] if decimals is None else decimals)
     return neutralise(_text_value(value, kind, fmt))
 
 
@@ -189,7 +214,8 @@ def write_csv(table: DataTable, path: Path) -> None:
     writer = csv.writer(buffer, delimiter=fmt.csv_delimiter, lineterminator="\r\n")
     writer.writerow([neutralise(c.download_label(table.lang)) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_csv_value(row.get(c.key), c.kind, fmt) for c in table.columns])
+        writer.writerow([_csv_value(row.get(c.key), c.kind, fmt, _row_decimals(row, c))
+                         for c in table.columns])
     path.write_text(buffer.getvalue(), encoding="utf-8-sig")
 
 
@@ -209,8 +235,10 @@ def write_xlsx(table: DataTable, path: Path) -> None:
             value = row.get(column.key)
             if column.is_number and isinstance(value, int | float) and not isinstance(value, bool):
                 # Rounded as the page rounds it (half up on the written decimal).
-                sheet.number(i, j, float(rounded(value, _DECIMALS[column.kind])),
-                             styles[column.kind])
+                decimals = column.decimals(row)
+                style = (styles[column.kind] if decimals == _DECIMALS[column.kind]
+                         else xlsx_table.NUMBER_STYLE[min(decimals, 2)])
+                sheet.number(i, j, float(rounded(value, decimals)), style)
             else:
                 # Text is stored as text (an inline string), never as a formula.
                 text = _text_value(value, column.kind, fmt)

@@ -5,10 +5,17 @@ built as plain dicts: `plotly.graph_objects` validates every property on
 every update, which cost ~20-40 ms a chart and dominated a national site
 build (thousands of charts); plotly.js validates on drawing anyway, and the
 browser tests draw every chart. No data access and no HTML here, so each
-builder can be tested alone. Every figure shares one small layout: Danish
-separators (decimal comma in ticks and hover labels), a system font (no web
+builder can be tested alone; every word arrives from the caller (the
+message catalogue), so the same builder draws the Danish and the English
+site. Every figure shares one small layout: the language's separators
+(Danish decimal comma in ticks and hover labels), a system font (no web
 fonts), a white background and no template, because Plotly's default
 template alone adds several kilobytes of JSON to every chart on a page.
+
+Phones: year axes are written as whole years ("2024", never "2k" or "20")
+with `automargin`, rule changes are labelled by their year alone (a longer
+label would collide at 390 px; the hover text and the page say what the
+line means), and legends sit below the plot where they can wrap.
 """
 
 from __future__ import annotations
@@ -34,7 +41,9 @@ SERIES = "#1f4e79"
 THRESHOLD = "#b3261e"
 PROJECTION = "#5b6f82"
 BAND = "rgba(91,111,130,0.22)"
+PREVENTION = "#a04000"   # forebyggelse thresholds: orange-brown, 5.6:1 on white
 MUNICIPALITY = "#6b4c9a"
+REST = "#1e6b52"
 MET = "#a93226"
 NOT_MET = "#4f6475"
 OVERALL = "#6b4c9a"
@@ -44,10 +53,13 @@ FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Liberation Sans', "
         "'DejaVu Sans', Arial, sans-serif")
 
 
-def base_layout(title: str, **overrides) -> dict:
+SEPARATORS = {"da": ",.", "en": ".,"}
+
+
+def base_layout(title: str, lang: str = "da", **overrides) -> dict:
     layout = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
-        "separators": ",.",
+        "separators": SEPARATORS[lang],
         "font": {"family": FONT, "size": 13, "color": INK},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
@@ -67,8 +79,10 @@ def _axis(**kw) -> dict:
     return axis
 
 
-def _rule_change_marks(years: Sequence[int], changes: Sequence[int]) -> tuple[list, list]:
-    """Dotted vertical lines where the rules changed, labelled at the top."""
+def _rule_change_marks(years: Sequence[int], changes: Sequence[int],
+                       hover: str = "{year}") -> tuple[list, list]:
+    """Dotted vertical lines where the rules changed, labelled with the year at the top
+    (`hover`, e.g. "Nye regler {year}", is the longer text on hover)."""
     if not years:
         return [], []
     shapes, notes = [], []
@@ -79,7 +93,8 @@ def _rule_change_marks(years: Sequence[int], changes: Sequence[int]) -> tuple[li
                            "y0": 0, "y1": 1, "line": {"color": RULE_CHANGE, "width": 1,
                                                       "dash": "dot"}})
             notes.append({"x": x, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
-                          "text": f"Nye regler {year}", "showarrow": False,
+                          "text": str(year), "hovertext": hover.format(year=year),
+                          "showarrow": False,
                           "font": {"size": 11, "color": RULE_CHANGE}})
     return shapes, notes
 
@@ -92,11 +107,20 @@ def trend_figure(
     thresholds: Sequence[float | None],
     value_name: str,
     threshold_name: str,
-    rule_changes: Sequence[int] = (2013, 2018, 2021),
+    rule_changes: Sequence[int] = (),
+    rule_change_hover: str = "{year}",
     projection: dict | None = None,
     comparison: dict | None = None,
+    prevention_thresholds: Sequence[float | None] | None = None,
+    prevention_name: str = "",
+    y_title: str = "Procent",
+    lang: str = "da",
 ) -> Figure:
     """Time series of one indicator with its threshold, rule changes and projection.
+
+    prevention_thresholds: the forebyggelse threshold per year, drawn beside the
+    main one as its own labelled line (omitted where it equals the main one, e.g.
+    K3's 60 %, or where the regime has none).
 
     projection: {"years": [...], "values": [...], "low": [...], "high": [...],
     "name": str} — the projected trend from the last value and its band
@@ -123,8 +147,22 @@ def trend_figure(
         "scatter",
         x=threshold_x, y=threshold_y, mode="lines", name=threshold_name,
         line={"color": THRESHOLD, "width": 2, "dash": "dash", "shape": "hv"},
-        hovertemplate="Grænse %{x}: %{y:.1f} %<extra></extra>",
+        hovertemplate="%{x}: %{y:.2f} %<extra>" + threshold_name + "</extra>",
     ))
+    if prevention_thresholds is not None:
+        prevention = [None if p is None or (t is not None and abs(p - t) < 1e-9) else p
+                      for p, t in zip(prevention_thresholds, thresholds, strict=True)]
+        if any(p is not None for p in prevention):
+            px, py = years, prevention
+            if projection and projection.get("years") and prevention[-1] is not None:
+                extra = [y for y in projection["years"] if y > years[-1]]
+                px, py = years + extra, prevention + [prevention[-1]] * len(extra)
+            traces.append(trace(
+                "scatter",
+                x=px, y=py, mode="lines", name=prevention_name,
+                line={"color": PREVENTION, "width": 2, "dash": "dashdot", "shape": "hv"},
+                hovertemplate="%{x}: %{y:.2f} %<extra>" + prevention_name + "</extra>",
+            ))
     if comparison and comparison.get("years"):
         traces.append(trace(
             "scatter",
@@ -149,12 +187,14 @@ def trend_figure(
             hovertemplate="Fremskrevet %{x:.0f}: %{y:.1f} %<extra></extra>",
         ))
         all_years += [int(round(y)) for y in projection["years"]]
-    shapes, notes = _rule_change_marks(years, rule_changes)
+    shapes, notes = _rule_change_marks(years, rule_changes, rule_change_hover)
     return figure(traces, base_layout(
-        title, shapes=shapes, annotations=notes, height=380,
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
-        xaxis=_axis(tickformat="d", dtick=1 if len(set(all_years)) <= 12 else 2),
-        yaxis=_axis(title={"text": "Procent"}, ticksuffix=" %", rangemode="tozero"),
+        title, lang, shapes=shapes, annotations=notes, height=400,
+        legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
+        xaxis=_axis(tickformat="d", tick0=min(all_years) if all_years else 0,
+                    dtick=1 if len(set(all_years)) <= 12 else 2, automargin=True),
+        yaxis=_axis(title={"text": y_title}, ticksuffix=" %", rangemode="tozero",
+                    automargin=True),
     ))
 
 
@@ -169,8 +209,16 @@ def survey_area_figure(
     overall_lows: Sequence[float | None],
     overall_highs: Sequence[float | None],
     area_name: str,
+    rest: Sequence[float | None] | None = None,
+    rest_lows: Sequence[float | None] | None = None,
+    rest_highs: Sequence[float | None] | None = None,
+    rest_name: str = "Resten af undersøgelsen",
+    overall_name: str = "Hele undersøgelsen",
+    y_title: str = "Andel utrygge om aftenen",
+    lang: str = "da",
 ) -> Figure:
-    """One area's share of unsafe residents per wave, beside the whole wave."""
+    """One area's share of unsafe residents per wave, beside the rest of the wave (what
+    the significance test compares with) and the whole wave, each with its interval."""
 
     def errors(mid, low, high):
         up = [None if m is None or h is None else h - m for m, h in zip(mid, high, strict=True)]
@@ -184,16 +232,24 @@ def survey_area_figure(
               marker={"color": SERIES, "size": 12, "symbol": "circle"},
               error_y={**errors(shares, lows, highs), "color": SERIES},
               hovertemplate="%{x}: %{y:.1f} %<extra>" + area_name + "</extra>"),
-        trace("scatter", x=labels, y=list(overall), mode="markers", name="Hele undersøgelsen",
-              marker={"color": OVERALL, "size": 11, "symbol": "diamond"},
-              error_y={**errors(overall, overall_lows, overall_highs), "color": OVERALL},
-              hovertemplate="%{x}: %{y:.1f} %<extra>Hele undersøgelsen</extra>"),
     ]
+    if rest is not None and any(r is not None for r in rest):
+        traces.append(trace(
+            "scatter", x=labels, y=list(rest), mode="markers", name=rest_name,
+            marker={"color": REST, "size": 11, "symbol": "square"},
+            error_y={**errors(rest, rest_lows, rest_highs), "color": REST},
+            hovertemplate="%{x}: %{y:.1f} %<extra>" + rest_name + "</extra>"))
+    traces.append(trace(
+        "scatter", x=labels, y=list(overall), mode="markers", name=overall_name,
+        marker={"color": OVERALL, "size": 10, "symbol": "diamond-open",
+                "line": {"width": 2}},
+        error_y={**errors(overall, overall_lows, overall_highs), "color": OVERALL},
+        hovertemplate="%{x}: %{y:.1f} %<extra>" + overall_name + "</extra>"))
     return figure(traces, base_layout(
-        title, height=340, scattermode="group",
-        xaxis=_axis(type="category"),
-        yaxis=_axis(title={"text": "Andel utrygge om aftenen"}, ticksuffix=" %",
-                    rangemode="tozero"),
+        title, lang, height=340, scattermode="group",
+        xaxis=_axis(type="category", automargin=True),
+        yaxis=_axis(title={"text": y_title}, ticksuffix=" %", rangemode="tozero",
+                    automargin=True),
     ))
 
 

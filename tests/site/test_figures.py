@@ -36,21 +36,66 @@ def test_every_builder_uses_danish_separators_and_no_default_template():
         for trace in json.loads(json.dumps(fig))["data"]:
             # Hover values are formatted by Plotly, so they follow the separators.
             if "hovertemplate" in trace:
-                assert ":.1f}" in trace["hovertemplate"]
+                assert ":.1f}" in trace["hovertemplate"] or ":.2f}" in trace["hovertemplate"]
             else:
                 assert trace.get("hoverinfo") == "skip"
 
 
 def test_trend_marks_rule_changes_between_the_years():
-    layout = _layout(_trend())
+    layout = _layout(_trend(rule_changes=(2013, 2018, 2021), rule_change_hover="Nye regler {year}"))
     xs = sorted(s["x0"] for s in layout["shapes"])
     assert xs == [2012.5, 2017.5, 2020.5]
-    assert [a["text"] for a in layout["annotations"]] == \
+    # The year alone on the chart (a longer label collides on a phone), the words on hover.
+    assert [a["text"] for a in layout["annotations"]] == ["2013", "2018", "2021"]
+    assert [a["hovertext"] for a in layout["annotations"]] == \
         ["Nye regler 2013", "Nye regler 2018", "Nye regler 2021"]
 
 
+def test_trend_year_axis_reads_whole_years():
+    layout = _layout(_trend())
+    axis = layout["xaxis"]
+    assert axis["tickformat"] == "d" and axis["dtick"] in (1, 2) and axis["automargin"]
+    assert axis["tick0"] == 2010
+
+
+def test_trend_draws_prevention_threshold_beside_the_main_one():
+    fig = _trend(thresholds=[40.0] * 15, prevention_thresholds=[30.0] * 15,
+                 prevention_name="Forebyggelsesgrænse")
+    names = [t["name"] for t in fig["data"]]
+    assert "Forebyggelsesgrænse" in names and "Grænse" in names
+    prevention = fig["data"][names.index("Forebyggelsesgrænse")]
+    assert prevention["y"] == [30.0] * 15
+    assert prevention["line"]["dash"] != fig["data"][names.index("Grænse")]["line"]["dash"]
+    # Where the prevention threshold is the main one (K3's 60 %), no second line.
+    same = _trend(thresholds=[60.0] * 15, prevention_thresholds=[60.0] * 15,
+                  prevention_name="Forebyggelsesgrænse")
+    assert "Forebyggelsesgrænse" not in [t["name"] for t in same["data"]]
+    # Years without a prevention level (before 2021 under older rules) are gaps.
+    mixed = _trend(prevention_thresholds=[None] * 11 + [30.0] * 4,
+                   prevention_name="Forebyggelsesgrænse")
+    line = next(t for t in mixed["data"] if t["name"] == "Forebyggelsesgrænse")
+    assert line["y"][:11] == [None] * 11 and line["y"][11:] == [30.0] * 4
+
+
+def test_survey_area_figure_draws_the_rest_of_the_wave_and_the_whole_wave():
+    fig = figures.survey_area_figure(
+        title="t", labels=["2010"], shares=[36.0], lows=[28.0], highs=[44.8], overall=[17.0],
+        overall_lows=[15.1], overall_highs=[19.1], rest=[15.1], rest_lows=[13.3],
+        rest_highs=[17.2], area_name="Vangdalen", rest_name="Resten af undersøgelsen",
+        overall_name="Hele undersøgelsen")
+    by_name = {t["name"]: t for t in fig["data"]}
+    assert set(by_name) == {"Vangdalen", "Resten af undersøgelsen", "Hele undersøgelsen"}
+    assert by_name["Resten af undersøgelsen"]["y"] == [15.1]
+    assert by_name["Resten af undersøgelsen"]["error_y"]["arrayminus"] == [15.1 - 13.3]
+
+
+def test_english_figures_use_english_separators():
+    assert _layout(_trend(lang="en"))["separators"] == ".,"
+
+
 def test_trend_without_early_years_skips_rule_changes_before_the_series():
-    layout = _layout(_trend(years=[2019, 2020, 2021], values=[1, 2, 3], thresholds=[4, 4, 4]))
+    layout = _layout(_trend(years=[2019, 2020, 2021], values=[1, 2, 3], thresholds=[4, 4, 4],
+                            rule_changes=(2013, 2018, 2021)))
     assert [s["x0"] for s in layout["shapes"]] == [2020.5]
 
 
