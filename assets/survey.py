@@ -10,9 +10,8 @@ import polars as pl
 
 from assets.mart import mart_asset, publish_table, staging
 from indicators import tables
-from indicators.errors import InputError, InputProblem
 from indicators.survey.items import load_items
-from indicators.survey.reader import check_distinct_wave_ids, read_wave
+from indicators.survey.reader import check_distinct_wave_ids, read_wave, require_waves
 from indicators.survey.results import survey_results
 from pipelines.raw_store import received_copies
 from pipelines.resources import Warehouse, Workspace
@@ -46,11 +45,7 @@ def staging_survey(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.connect() as conn:
         membership = read_table(conn, "staging.membership")
         waves = _waves(received_copies(conn, "survey"))
-        if not waves:
-            # The contract's layout marks optional inputs as such; survey/ is not one.
-            raise InputError(InputProblem(
-                "survey/", "holds no survey wave; expected one folder per wave with its "
-                "wave.json and dataset.csv (survey/<wave>/wave.json, contract.md)"))
+        require_waves(waves)
         configs = []
         for folder, files in sorted(waves.items()):
             # The reader takes a folder; the raw copies live by content hash, so give

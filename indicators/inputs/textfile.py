@@ -123,16 +123,15 @@ def sniff_delimiter(
                 best_missing = missing
         # Under some delimiter the header holds a few of the columns: the delimiter is
         # right and columns are missing. Under none: the delimiter itself is wrong.
-        lacking = (
-            f"lacks column {', '.join(map(repr, best_missing))}; "
+        what = (
+            f"header lacks column {', '.join(map(repr, best_missing))}; expected the columns"
             if best_missing is not None
-            else ""
+            else "header does not split into the expected columns"
         )
         raise InputError(
             InputProblem(
                 name,
-                f"header {lacking}expected the columns "
-                f"{';'.join(expected)} separated by ';' (',' or tab also accepted); "
+                f"{what} {';'.join(expected)} separated by ';' (',' or tab also accepted); "
                 f"found {header_line.strip()[:120]!r}",
                 row=1,
             )

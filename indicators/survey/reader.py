@@ -168,6 +168,15 @@ def read_wave(
                       warnings)
 
 
+def require_waves(folders: Iterable[str]) -> None:
+    """A data directory has at least one wave: the contract's layout marks its optional
+    inputs as optional, and survey/ is not one of them."""
+    if not list(folders):
+        raise InputError(InputProblem(
+            "survey/", "holds no survey wave; expected one folder per wave with its "
+            "wave.json and dataset.csv (survey/<wave>/wave.json, contract.md)"))
+
+
 def check_distinct_wave_ids(waves: list[tuple[str, WaveConfig]]) -> None:
     """Each wave in one folder: a copied folder under another name would count every
     answer twice. `waves` pairs the folder as the user knows it with its wave.json."""
