@@ -42,7 +42,30 @@ def regional_schema() -> FileSchema:
 def read_reference(path: Path, name: str, regional: bool) -> pl.DataFrame:
     schema = regional_schema() if regional else national_schema()
     frame = read_table(path, name, schema)
+    key = ["region_code", "aar", "maal"] if regional else ["aar", "maal"]
+    _check_unique(frame, name, key)
     return frame.rename({"vaerdi_suppressed": "suppressed"})
+
+
+def _check_unique(frame: pl.DataFrame, name: str, key: list[str]) -> None:
+    """One value per key: a second row would double every figure it is joined to."""
+    dupes = (
+        frame.filter(pl.struct(key).is_duplicated())
+        .group_by(key).agg(pl.col("_row").sort().alias("rows"))
+        .sort(pl.col("rows").list.first())
+    )
+    problems = [
+        InputProblem(
+            name,
+            ", ".join(f"{k} {r[k]}" for k in key) + " appears in rows "
+            f"{', '.join(map(str, r['rows'][:-1]))} and {r['rows'][-1]}; expected each "
+            f"({', '.join(key)}) once",
+            row=r["rows"][0], column=key[0],
+        )
+        for r in dupes.head(20).iter_rows(named=True)
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 STATUSES = ["udsat", "parallelsamfund", "omdannelsesomraade", "forebyggelsesomraade",

@@ -263,6 +263,10 @@ CASES = [
     Case("undecodable_bytes", replace_bytes(KAAS_CSV, b"\n027-0012;2015;Beboere 18-64",
                                             b"\n027-0012;2015;\x81\x00Beboere 18-64"),
          [f"{KAAS_CSV}, row 3: cannot be decoded as text", "expected UTF-8"]),
+    Case("duplicate_reference_value", edit_lines("reference/national.csv",
+                                                 append_copy_of_line(2)),
+         ["reference/national.csv, row 2, column 'aar': aar 2006, maal domte_andel_18plus "
+          "appears in rows 2 and 21; expected each (aar, maal) once"]),
     # Survey waves.
     Case("duplicate_wave_folder", copy_folder("survey/2010", "survey/2010_kopi"),
          ["survey/2010_kopi/wave.json, column 'wave_id': wave_id '2010' is also the wave_id "
