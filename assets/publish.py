@@ -7,9 +7,12 @@ from indicators import tables
 from indicators.catalogue import catalogue_version
 from indicators.inputs.geo import read_geojson
 from indicators.site.build import build_site
+from pipelines.causes import from_exception
 from pipelines.failures import failures_since_last_publication, record_publication
+from pipelines.fault_injection import kill_point
 from pipelines.incoming import settle_incoming
 from pipelines.publication import (
+    AfterPublishError,
     build_serving_file,
     now,
     prune_publications,
@@ -79,24 +82,56 @@ def publish_serving(
     context: dg.AssetExecutionContext, workspace: Workspace, warehouse: Warehouse
 ) -> dg.MaterializeResult:
     """The published warehouse `<home>/serving/boligmonitor.duckdb`: built as a new file
-    from the mart tables, checkpointed and closed, then atomically swapped in together with
-    the new site version. Consumers open it read-only."""
+    from the mart tables, checkpointed and closed, then made live together with the new
+    site version by one rename of `<home>/current`. Consumers open it read-only."""
     paths = workspace.paths
     publication = paths.publication(context.run.run_id)
     with warehouse.connect() as conn:
         refresh = _refresh_record(context, workspace, conn)
         build_serving_file(conn, publication, tables.PUBLISHED, refresh)
     workspace.injected_failure("publish/serving")
+    options = workspace.options  # read before the swap: a bad file must not fail after it
     swap_in(paths, publication)
-    with warehouse.connect() as conn:
-        record_publication(conn, context.run.run_id)
-        moved = settle_incoming(conn, paths.data)
-    options = workspace.options
-    pruned = prune_publications(paths, options.keep_publications)
-    with warehouse.connect() as conn:
-        kept = [p.refresh_id for p in publications(paths)]
-        removed_copies = prune_raw_copies(conn, kept, options.keep_raw_days)
-        removed_runs = prune_run_records(context.instance, conn, options.keep_run_days)
+    kill_point("publish/serving", "swapped")
+    # Live now, warehouse and site together. Nothing below can undo that: each step is
+    # tried, and what fails is reported after the rest ran, as failing after publication.
+    problems: list[str] = []
+
+    def attempt(what: str, action, default=0):
+        try:
+            return action()
+        except Exception as exc:  # reported below; the publication stays live
+            plain = from_exception(exc, paths.home) or str(exc).strip().splitlines()[0]
+            problems.append(f"{what}: {plain}")
+            context.log.warning(f"after publishing, {what} failed: {plain}")
+            return default
+
+    def record() -> None:
+        with warehouse.connect() as conn:
+            record_publication(conn, context.run.run_id)
+
+    def settle() -> int:
+        with warehouse.connect() as conn:
+            return settle_incoming(conn, paths.data)
+
+    attempt("recording the publication in ops.publications", record)
+    moved = attempt("moving the incoming deliveries it read into place", settle)
+    pruned = attempt("pruning old publications",
+                     lambda: prune_publications(paths, options.keep_publications), [])
+
+    def prune_records() -> tuple[int, int]:
+        with warehouse.connect() as conn:
+            kept = [p.refresh_id for p in publications(paths)]
+            return (prune_raw_copies(conn, kept, options.keep_raw_days),
+                    prune_run_records(context.instance, conn, options.keep_run_days))
+
+    removed_copies, removed_runs = attempt("pruning raw copies and run records",
+                                           prune_records, (0, 0))
+    if problems:
+        raise AfterPublishError(
+            f"refresh {context.run.run_id} is published (warehouse and site), but afterwards "
+            + "; ".join(problems)
+        )
     return dg.MaterializeResult(
         metadata={
             "serving_file": str(paths.serving_db),

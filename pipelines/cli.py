@@ -50,11 +50,17 @@ def refresh(data_dir: str | None, home: str | None, wait_s: float, fail_at: str)
     except LockTimeout as exc:
         raise click.ClickException(str(exc)) from None
     if not outcome.success:
-        click.echo(f"\nRefresh failed (run {outcome.run_id}):\n{outcome.error}", err=True)
-        click.echo("The previously published warehouse and site are unchanged.", err=True)
+        if outcome.published_this_run:
+            click.echo(f"\nRefresh {outcome.run_id} is published (warehouse and site "
+                       f"together), but a step after the publication failed:\n{outcome.error}",
+                       err=True)
+        else:
+            run = f" (run {outcome.run_id})" if outcome.run_id else ""
+            click.echo(f"\nRefresh failed{run}:\n{outcome.error}", err=True)
+            click.echo(_published_note(outcome), err=True)
         sys.exit(1)
     click.echo(
-        f"\nRefresh {outcome.run_id} published.\n"
+        f"\nRefresh {outcome.published_after} published.\n"
         f"  Dashboards: {paths.site / 'index.html'}\n"
         f"  Warehouse:  {paths.serving_db}\n"
         f"  Query it:   {_command()} sql \"SELECT * FROM mart.area_status LIMIT 5\""
@@ -65,6 +71,20 @@ def refresh(data_dir: str | None, home: str | None, wait_s: float, fail_at: str)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def _published_note(outcome) -> str:
+    """What is published after a failed refresh, said only as far as it was checked."""
+    if outcome.unchanged:
+        if outcome.published_before is None:
+            return "Nothing is published in this home yet."
+        return (f"The previously published warehouse and site (refresh "
+                f"{outcome.published_before}) are unchanged.")
+    if not outcome.compared:
+        return "Whether the published warehouse and site changed could not be checked."
+    if outcome.published_after is None:
+        return "Nothing is published in this home now."
+    return f"Now published: refresh {outcome.published_after} (warehouse and site together)."
 
 
 def _command() -> str:
@@ -168,17 +188,20 @@ def schema_doc(check: bool) -> None:
 @click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
 def rollback(home: str | None) -> None:
     """Republish the previous publication (warehouse and site together)."""
-    from pipelines.lock import exclusive_lock
+    from pipelines.lock import LockTimeout, exclusive_lock
+    from pipelines.publication import LayoutError, live_refresh_id
     from pipelines.publication import rollback as roll_back
 
     paths = resolve_paths(home)
-    with exclusive_lock(paths.lock_file, timeout_s=600):
-        try:
+    try:
+        with exclusive_lock(paths.lock_file, timeout_s=600):
+            before = live_refresh_id(paths)
             previous = roll_back(paths)
-        except LookupError as exc:
-            raise click.ClickException(str(exc)) from None
-    click.echo(f"Rolled back to refresh {previous.refresh_id} "
-               f"(finished {previous.finished_at:%Y-%m-%d %H:%M} UTC).")
+    except (LookupError, LayoutError, LockTimeout) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Rolled back from refresh {before} to refresh {previous.refresh_id} "
+               f"(finished {previous.finished_at:%Y-%m-%d %H:%M} UTC): its warehouse and site "
+               "are now published.")
 
 
 @main.command("forget-wave")

@@ -56,8 +56,11 @@ def record_publication(conn: duckdb.DuckDBPyConnection, refresh_id: str) -> None
                  [refresh_id, datetime.now(UTC)])
 
 
-def send_failure_mail(run_id: str, step: str, error: str) -> bool:
-    """E-mail the failure through the configured relay; False when none is configured."""
+def send_failure_mail(run_id: str, step: str, error: str, published: bool = False) -> bool:
+    """E-mail the failure through the configured relay; False when none is configured.
+
+    `published`: the run's publication had gone live before the failure (a step after
+    the swap failed, or the process died right after it)."""
     host = os.environ.get("BOLIGMONITOR_SMTP_HOST")
     recipients = os.environ.get("BOLIGMONITOR_SMTP_TO")
     if not host or not recipients:
@@ -66,10 +69,12 @@ def send_failure_mail(run_id: str, step: str, error: str) -> bool:
     message["Subject"] = f"Boligmonitor: nightly refresh failed ({step})"
     message["From"] = os.environ.get("BOLIGMONITOR_SMTP_FROM", "boligmonitor@localhost")
     message["To"] = recipients
-    message.set_content(
-        f"Run {run_id} failed at {step}.\n\n{error}\n\n"
+    outcome = (
+        f"Its publication is live: the warehouse and site show refresh {run_id}."
+        if published else
         "The published warehouse and site are unchanged (they show the last good refresh)."
     )
+    message.set_content(f"Run {run_id} failed at {step}.\n\n{error}\n\n{outcome}")
     port = int(os.environ.get("BOLIGMONITOR_SMTP_PORT", "25"))
     with smtplib.SMTP(host, port, timeout=30) as smtp:
         smtp.send_message(message)

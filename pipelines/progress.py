@@ -7,6 +7,8 @@ import sys
 
 import dagster as dg
 
+from pipelines import fault_injection
+
 _SHOWN = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_CHECK_EVALUATION"}
 
 
@@ -22,11 +24,14 @@ class _ProgressHandler(logging.Handler):
                       file=sys.stderr, flush=True)
             return
         kind = event.event_type_value
+        step = (event.step_key or "").replace("__", "/")
+        if kind == "ASSET_MATERIALIZATION":
+            fault_injection.kill_point(step, "end")
         if kind not in _SHOWN:
             return
-        step = (event.step_key or "").replace("__", "/")
         if kind == "STEP_START":
             print(f"  … {step}", file=sys.stderr, flush=True)
+            fault_injection.step_started(step)
         elif kind == "STEP_SUCCESS":
             seconds = event.event_specific_data.duration_ms / 1000
             print(f"  ✓ {step} ({seconds:.1f} s)", file=sys.stderr, flush=True)

@@ -1,23 +1,25 @@
-"""Publishing: a fresh serving file and site, swapped in atomically, kept for rollback.
+"""Publishing: a fresh serving file and site, made live together, kept for rollback.
 
 Each refresh publishes into its own folder `<home>/publications/<refresh_id>/`
-(`boligmonitor.duckdb`, `site/`, `publication.json`). Going live is two
-atomic renames: a hard link of the new file `os.replace`d over
-`<home>/serving/boligmonitor.duckdb`, and the symlink `<home>/site` replaced
-by one pointing at the new site. Readers only ever see a complete
-publication; one holding the old file keeps its snapshot until it
-reconnects (docs/conventions.md, DuckDB locking). Rollback is the same swap to an older
-folder.
+(`boligmonitor.duckdb`, `site/`, `publication.json`). One symlink says what is
+live, `<home>/current -> publications/<refresh_id>`, and the contract's paths
+are fixed links through it: `<home>/serving -> current` (so
+`<home>/serving/boligmonitor.duckdb` is the live file) and `<home>/site ->
+current/site`. Going live is one `os.replace` of `current`, so no reader ever
+sees a warehouse without its site. A reader holding the old file keeps its
+snapshot until it reconnects (docs/conventions.md, DuckDB locking). Rollback is the same
+swap to an older folder.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import duckdb
 
@@ -25,6 +27,7 @@ from indicators import tables
 from pipelines.settings import Paths
 
 DB_NAME = "boligmonitor.duckdb"
+CURRENT = "current"
 
 
 def now() -> datetime:
@@ -87,29 +90,182 @@ def _describe(conn: duckdb.DuckDBPyConnection, table: tables.Table) -> None:
         )
 
 
-def swap_in(paths: Paths, publication: Path) -> None:
-    """Make a publication live: serving file first, then the site, each one rename.
+class LayoutError(RuntimeError):
+    """A path the product publishes through holds something the product did not create."""
 
-    The first time a publication goes live it gets its `publication.json`; a
-    folder without one was never published and is removed by the next prune.
+
+class AfterPublishError(RuntimeError):
+    """The publication is live; a step after the swap (records, moves, prunes) failed."""
+
+
+def _link(path: Path) -> str | None:
+    return os.readlink(path) if path.is_symlink() else None
+
+
+def _refresh_id_in(target: str | None, tail: tuple[str, ...] = ()) -> str | None:
+    """The refresh id of a link target `publications/<id>` (+ `tail`), else None."""
+    if target is None:
+        return None
+    parts = PurePosixPath(target).parts
+    if len(parts) != 2 + len(tail) or parts[0] != "publications" or parts[2:] != tail:
+        return None
+    name = parts[1]
+    return name if name not in {".", ".."} and not name.startswith(".") else None
+
+
+def _legacy_serving_id(paths: Paths) -> str | None:
+    """A home published before `current` existed: `serving/` was a real folder holding a
+    hard link of the live publication's file (and perhaps a leftover swap link). The
+    publication whose file is that same inode; None when the folder is anything else."""
+    folder = paths.serving
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    names = {p.name for p in folder.iterdir()}
+    served = folder / DB_NAME
+    if not names <= {DB_NAME, f".{DB_NAME}.swap"} or served.is_symlink() or \
+            not served.is_file():
+        return None
+    inode = served.stat()
+    if paths.publications.is_dir():
+        for candidate in paths.publications.iterdir():
+            file = candidate / DB_NAME
+            if file.is_file() and os.path.samestat(file.stat(), inode):
+                return candidate.name
+    return None
+
+
+def _what(path: Path) -> str:
+    if path.is_symlink():
+        return f"a symlink to {os.readlink(path)}"
+    return "a directory" if path.is_dir() else "a file"
+
+
+def layout_problem(paths: Paths) -> str | None:
+    """Why the home cannot be published into, or None.
+
+    `current`, `serving` and `site` are the product's own symlinks (or, in a home
+    published by an earlier version, its `serving/` folder and `site` link). Anything
+    else there, say a real `site/` folder someone made, is left alone and refused:
+    publishing around it would put the warehouse live without its site.
     """
-    paths.serving_db.parent.mkdir(parents=True, exist_ok=True)
-    staged = paths.serving_db.with_name(f".{DB_NAME}.swap")
-    staged.unlink(missing_ok=True)
-    os.link(publication / DB_NAME, staged)
-    os.replace(staged, paths.serving_db)
-    site = publication / "site"
-    if site.is_dir():
-        link = paths.home / ".site.swap"
-        link.unlink(missing_ok=True)
-        os.symlink(site.relative_to(paths.home), link)
-        os.replace(link, paths.site)
+    expected = {
+        paths.current: "the link to the live publication, publications/<refresh_id>",
+        paths.serving: "a symlink to current",
+        paths.site: "a symlink to current/site",
+    }
+    problems = []
+    for path, meaning in expected.items():
+        if not path.exists() and not path.is_symlink():
+            continue
+        target = _link(path)
+        if path == paths.current:
+            ours = _refresh_id_in(target) is not None
+        elif path == paths.serving:
+            ours = target == CURRENT or (target is None and _legacy_serving_id(paths) is not None)
+        else:
+            ours = target == f"{CURRENT}/site" or _refresh_id_in(target, ("site",)) is not None
+        if not ours:
+            problems.append(f"{path} is {_what(path)}, which Boligmonitor did not create "
+                            f"(it publishes {meaning} there)")
+    if not problems:
+        return None
+    return ("; ".join(problems) + ". Move it away and run again; nothing was published.")
+
+
+def live_refresh_id(paths: Paths) -> str | None:
+    """The refresh whose warehouse and site are published, or None."""
+    target = _link(paths.current)
+    if target is not None:
+        return _refresh_id_in(target)
+    # A home of the layout before `current`: the serving file says, else the site link.
+    return _legacy_serving_id(paths) or _refresh_id_in(_link(paths.site), ("site",))
+
+
+def _replace_link(link: Path, target: str) -> None:
+    """Point `link` at `target` in one rename: readers see the old target or the new."""
+    temp = link.with_name(f".{link.name}.swap")
+    temp.unlink(missing_ok=True)
+    os.symlink(target, temp)
+    os.replace(temp, link)
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_tree(folder: Path) -> None:
+    """Flush a publication to disk before it goes live: after a power cut the link must
+    not point at files the disk never received."""
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            _sync(path)
+    for path in [*(p for p in folder.rglob("*") if p.is_dir()), folder]:
+        _sync(path)
+
+
+def adopt_layout(paths: Paths) -> None:
+    """Make `serving` and `site` the fixed links through `current`; raises LayoutError.
+
+    A home of the earlier layout is migrated with its live publication unchanged:
+    `current` is pointed at it first, then `site` (the same pages) and `serving` (the
+    same file) are turned into links through it. On a fresh home the links dangle
+    until the first swap creates `current`, which publishes both at once.
+    """
+    problem = layout_problem(paths)
+    if problem:
+        raise LayoutError(problem)
+    paths.home.mkdir(parents=True, exist_ok=True)
+    if _link(paths.current) is None:
+        legacy = live_refresh_id(paths)
+        if legacy is not None:
+            _replace_link(paths.current, f"publications/{legacy}")
+    if _link(paths.site) != f"{CURRENT}/site":
+        _replace_link(paths.site, f"{CURRENT}/site")
+    if _link(paths.serving) != CURRENT:
+        if paths.serving.is_dir():
+            # The earlier layout's folder (checked above to hold only our hard link). A
+            # folder cannot be renamed over, so for a moment between the two renames
+            # `serving` is absent; this happens once per home, under the refresh lock.
+            new = paths.home / f".{paths.serving.name}.swap"
+            old = paths.home / f".{paths.serving.name}.old"
+            new.unlink(missing_ok=True)
+            os.symlink(CURRENT, new)
+            os.rename(paths.serving, old)
+            os.rename(new, paths.serving)
+            remove_tree(old)
+        else:
+            _replace_link(paths.serving, CURRENT)
+    _sync(paths.home)
+
+
+def swap_in(paths: Paths, publication: Path) -> None:
+    """Make a publication live: one rename of `current`, so the serving file and the site
+    change together.
+
+    A publication gets its `publication.json` before it first goes live; a folder
+    without one was never published and is removed by the next prune.
+    """
+    adopt_layout(paths)
+    _sync_tree(publication)
     meta = publication / "publication.json"
-    if not meta.exists():
+    wrote = not meta.exists()
+    if wrote:
         meta.write_text(
             json.dumps({"refresh_id": publication.name, "finished_at": now().isoformat()}),
             encoding="utf-8",
         )
+        _sync(meta)
+    try:
+        _replace_link(paths.current, str(publication.relative_to(paths.home)))
+    except BaseException:
+        if wrote:
+            meta.unlink(missing_ok=True)
+        raise
+    _sync(paths.home)
 
 
 @dataclass
@@ -125,29 +281,32 @@ def publications(paths: Paths) -> list[Publication]:
     if paths.publications.is_dir():
         for folder in paths.publications.iterdir():
             meta = folder / "publication.json"
-            if meta.is_file() and (folder / DB_NAME).is_file():
+            if _is_ours(folder) and meta.is_file() and (folder / DB_NAME).is_file():
                 data = json.loads(meta.read_text(encoding="utf-8"))
                 found.append(Publication(data["refresh_id"], folder,
                                          datetime.fromisoformat(data["finished_at"])))
     return sorted(found, key=lambda p: p.finished_at, reverse=True)
 
 
-def live_refresh_id(paths: Paths) -> str | None:
-    if not paths.site.is_symlink():
-        return None
-    return paths.site.resolve().parent.name
+# Dagster run ids, which name the publication folders.
+_RUN_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _is_ours(folder: Path) -> bool:
+    """A folder a refresh made: named by its run id, a real folder (not a link)."""
+    return bool(_RUN_ID.fullmatch(folder.name)) and folder.is_dir() and not folder.is_symlink()
 
 
 def prune_publications(paths: Paths, keep: int) -> list[Path]:
     """Remove publications beyond the `keep` newest, never the live one, and any
-    folder a failed run left unfinished."""
+    folder a failed run left unfinished. Folders a refresh did not make are left alone."""
     live = live_refresh_id(paths)
     complete = publications(paths)
     keep_ids = {p.refresh_id for p in complete[:keep]} | {live}
     removed = []
     if paths.publications.is_dir():
         for folder in paths.publications.iterdir():
-            if folder.name not in keep_ids:
+            if folder.name not in keep_ids and _is_ours(folder):
                 remove_tree(folder)
                 removed.append(folder)
     return removed
@@ -155,13 +314,13 @@ def prune_publications(paths: Paths, keep: int) -> list[Path]:
 
 def remove_tree(folder: Path) -> None:
     for path in folder.rglob("*"):
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             path.chmod(0o644)
     shutil.rmtree(folder)
 
 
 def rollback(paths: Paths) -> Publication:
-    """Make the publication before the live one live again."""
+    """Make the publication before the live one live again (the same one-rename swap)."""
     live = live_refresh_id(paths)
     complete = publications(paths)
     ids = [p.refresh_id for p in complete]

@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from pipelines import fault_injection
 from pipelines.settings import SAMPLE_DATA, Paths, RefreshOptions
 
 
@@ -61,6 +62,7 @@ class Warehouse(dg.ConfigurableResource):
         path.parent.mkdir(parents=True, exist_ok=True)
         with DuckDBResource(database=str(path)).get_connection() as conn:
             yield conn
+            fault_injection.in_current_step("mid")
 
 
 def build_resources(paths: Paths, fail_at: str = "") -> dict:

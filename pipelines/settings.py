@@ -64,8 +64,22 @@ class Paths(BaseModel):
         return self.home / "warehouse" / "private.duckdb"
 
     @property
+    def serving(self) -> Path:
+        """The contract's folder of the published warehouse: a fixed symlink to `current`."""
+        return self.home / "serving"
+
+    @property
     def serving_db(self) -> Path:
-        return self.home / "serving" / "boligmonitor.duckdb"
+        return self.serving / "boligmonitor.duckdb"
+
+    @property
+    def current(self) -> Path:
+        """The one symlink that says what is published: `publications/<refresh_id>`.
+
+        `serving` and `site` point through it, so one rename of it publishes the
+        warehouse and the site together.
+        """
+        return self.home / "current"
 
     @property
     def raw_dir(self) -> Path:
@@ -74,7 +88,7 @@ class Paths(BaseModel):
 
     @property
     def site(self) -> Path:
-        """The live site: a symlink to the current publication's site."""
+        """The live site: a fixed symlink to `current/site`."""
         return self.home / "site"
 
     @property
