@@ -262,10 +262,11 @@ def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.D
 def _refuse_cells_read_as_empty(
     path: Path, name: str, sheet: str, header_row: int, read_positions: set[int]
 ) -> None:
-    """Error cells, formulas without a saved value and merged ranges in the cells read
-    (the header row down, the afdeling, maal and year columns): fastexcel reads them as
-    empty cells, which would mean "not delivered". Title rows above the header and notes
-    beside the table may be merged and calculated as they like."""
+    """Error cells, formulas without a saved value and merged ranges in the header row and
+    in the cells read below it (the afdeling, maal and year columns): fastexcel reads
+    them as empty cells, which would mean "not delivered" (or, in the header, a column
+    that is not a year). Title rows above the header and notes beside the table may be
+    merged and calculated as they like."""
     try:
         issues = first_sheet_issues(path)
     except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError) as exc:
@@ -276,7 +277,8 @@ def _refuse_cells_read_as_empty(
                      sheet=sheet, cell=issue.ref)
         for issue in issues
         if issue.last_row >= header_row
-        and any(issue.first_column <= at <= issue.last_column for at in read_positions)
+        and (issue.first_row <= header_row  # a year lost in the header loses its column
+             or any(issue.first_column <= at <= issue.last_column for at in read_positions))
     ]
     if problems:
         raise InputError(problems[:MAX_PROBLEMS])

@@ -147,3 +147,11 @@ def test_same_row_twice_in_xlsx_names_both_rows(tmp_path):
     message = problem_text(lambda: read_kaas_file(path, "kaas/k.xlsx", None))
     assert "sheet 'KÅS'" in message and "appears in rows 3 and 4" in message
     assert "aar 2019, 2020" in message
+
+
+def test_error_in_the_header_row_names_the_cell(tmp_path):
+    # An empty header cell is skipped as "no year": an error there would drop a year.
+    path = wide_book(tmp_path / "k.xlsx", {**ROW, (1, 4): ("formula", "=1/0", "#REF!"),
+                                           (2, 4): 420})
+    message = problem_text(lambda: read_kaas_file(path, "kaas/k.xlsx", None))
+    assert "sheet 'KÅS', cell E2:" in message and "error value #REF!" in message
