@@ -13,6 +13,7 @@ from indicators.early_warning import (
     compute_status_changes,
 )
 from indicators.signals import compute_area_signals
+from indicators.status_history import with_in_force
 from pipelines.checks import check_specs
 from pipelines.resources import Warehouse
 from pipelines.warehouse import read_table
@@ -35,11 +36,14 @@ STAGING_INPUTS = {name: f"staging.{name}" for name in CRITERIA_INPUTS}
 def mart_criteria(warehouse: Warehouse):
     """Both tables from one set of area sums (building them is most of the work), computed
     inside the warehouse connection on the staging tables."""
+    catalogue = load_catalogue()
     with warehouse.connect() as conn:
-        status = compute_criteria_in(conn, STAGING_INPUTS, load_catalogue(),
+        status = compute_criteria_in(conn, STAGING_INPUTS, catalogue,
                                      values_table="criteria_values")
-        yield publish_table(conn, tables.INDICATOR_VALUES, "criteria_values")
-        yield publish_table(conn, tables.AREA_STATUS, status)
+        in_force = f"coalesce(regime = {catalogue.regime_in_force_sql('year')}, false)"
+        yield publish_table(conn, tables.INDICATOR_VALUES,
+                            f"(SELECT *, {in_force} AS in_force FROM criteria_values)")
+        yield publish_table(conn, tables.AREA_STATUS, with_in_force(status, catalogue))
 
 
 @mart_asset(tables.EARLY_WARNING, deps=[mart("indicator_values"), mart("area_status")],

@@ -459,6 +459,16 @@ class Catalogue(_Model):
         """The regime whose rules applied to list year `year` (None before the first list)."""
         return next((r for r in self.regime_ids if self.regimes[r].in_force(year)), None)
 
+    def regime_in_force_sql(self, year: str) -> str:
+        """SQL CASE giving the regime in force in list year `year` (a column or
+        expression), NULL before the first list; from the regimes' periods."""
+        cases = " ".join(
+            f"WHEN {year} >= {r.in_force_from}"
+            + ("" if r.in_force_to is None else f" AND {year} <= {r.in_force_to}")
+            + f" THEN '{regime_id}'"
+            for regime_id, r in ((i, self.regimes[i]) for i in self.regime_ids))
+        return f"(CASE {cases} END)"
+
     def definition(self, regime_id: str, indicator_id: str) -> Definition:
         indicator = self.indicators[indicator_id]
         criterion = self.regimes[regime_id].criteria[indicator_id]

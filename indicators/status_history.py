@@ -19,6 +19,7 @@ STATUS_CHANGE_SCHEMA = {
     "status": pl.Utf8,
     "change": pl.Utf8,
     "regime": pl.Utf8,
+    "first_listing": pl.Boolean,
 }
 OFFICIAL_COMPARISON_SCHEMA = {
     "area_id": pl.Utf8,
@@ -28,6 +29,14 @@ OFFICIAL_COMPARISON_SCHEMA = {
     "ours": pl.Boolean,
     "agrees": pl.Boolean,
 }
+
+
+def with_in_force(frame: pl.DataFrame, catalogue: Catalogue) -> pl.DataFrame:
+    """`frame` (rows per list year and regime) with `in_force`: TRUE on the rows of the
+    regime in force in their list year, so "today's rules" is a WHERE clause."""
+    return frame.with_columns(
+        (pl.col("regime") == regime_in_force_expr(catalogue, pl.col("year")))
+        .fill_null(False).alias("in_force"))
 
 
 def _headline_long(area_status: pl.DataFrame, catalogue: Catalogue) -> pl.DataFrame:
@@ -42,26 +51,36 @@ def _headline_long(area_status: pl.DataFrame, catalogue: Catalogue) -> pl.DataFr
 def compute_status_changes(
     area_status: pl.DataFrame, catalogue: Catalogue | None = None
 ) -> pl.DataFrame:
-    """Statuses gained (FALSE -> TRUE) or lost (TRUE -> FALSE) from one list year to the next.
+    """Statuses gained (FALSE -> TRUE) or lost (TRUE -> FALSE) from one list year to the
+    next, and each area's first listing under a status.
 
-    Only decided changes are listed: a step from or to NULL (unknown, or a
-    status the regime did not define) is no change we can vouch for, and the
-    first list year an area appears in has nothing to compare with.
+    Gains and losses are decided changes only: a step from or to NULL (unknown, or
+    a status the regime did not define) is no change we can vouch for. The first
+    list year an area holds a status is `first_listing`; when the list before it
+    gives no decided FALSE to compare with (the area's first list year, a status the
+    earlier regime did not define - udsat before 2018 - or an unknown), that row
+    is `change = 'first'`, otherwise the gain itself is the first listing.
     """
     long = _headline_long(area_status, catalogue or load_catalogue())
     previous = long.select(
         "area_id", (pl.col("year") + 1).cast(pl.Int32).alias("year"), "status",
         pl.col("value").alias("before"),
     )
-    steps = long.join(previous, on=["area_id", "year", "status"], how="inner")
+    steps = long.join(previous, on=["area_id", "year", "status"], how="left")
+    held = pl.col("value").fill_null(False)
+    first_listing = held & (
+        held.cast(pl.Int32).cum_sum().over(["area_id", "status"], order_by="year") == 1)
     change = (
         pl.when(~pl.col("before") & pl.col("value")).then(pl.lit("gained"))
         .when(pl.col("before") & ~pl.col("value")).then(pl.lit("lost"))
+        .when(pl.col("first_listing")).then(pl.lit("first"))
     )
     return (
-        steps.with_columns(change.alias("change"))
+        steps.with_columns(first_listing.alias("first_listing"))
+        .with_columns(change.alias("change"))
         .filter(pl.col("change").is_not_null())
-        .select(pl.col("year").alias("list_year"), "area_id", "status", "change", "regime")
+        .select(pl.col("year").alias("list_year"), "area_id", "status", "change", "regime",
+                "first_listing")
         .cast(STATUS_CHANGE_SCHEMA)  # type: ignore[arg-type]
         .sort("list_year", "area_id", "status")
     )

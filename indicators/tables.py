@@ -141,6 +141,8 @@ INDICATOR_VALUES = Table(
         _c("year", "INTEGER", "List year (list published 1 December).", nullable=False),
         _c("regime", "VARCHAR", "Rule set: 2010, 2013, 2018 or 2021.", nullable=False,
            allowed=REGIMES),
+        _c("in_force", "BOOLEAN", "TRUE on the rows of the regime in force in the list year "
+           "(the catalogue's regime periods); the others are what-if.", nullable=False),
         _c("indicator_id", "VARCHAR", "Indicator (k1_uden_tilknytning ... k5_ikkevestlige).",
            nullable=False),
         _c("value", "DOUBLE", "Value in percent (K4: percent of the regional mean)."),
@@ -169,6 +171,8 @@ AREA_STATUS = Table(
         _c("area_id", "VARCHAR", "The area.", nullable=False),
         _c("year", "INTEGER", "List year.", nullable=False),
         _c("regime", "VARCHAR", "Rule set evaluated.", nullable=False, allowed=REGIMES),
+        _c("in_force", "BOOLEAN", "TRUE on the row of the regime in force in the list year "
+           "(the catalogue's regime periods); the others are what-if.", nullable=False),
         _c("residents", "BIGINT", "Residents on 1 January of the list year.", minimum=0),
         _c("eligible", "BOOLEAN", "residents >= 1,000."),
         _c("criteria_met", "INTEGER", "Criteria known to be met.", nullable=False, minimum=0),
@@ -245,13 +249,19 @@ EARLY_WARNING = Table(
 STATUS_CHANGES = Table(
     name="status_changes",
     description="Per list year, the areas that gained or lost each status under the regime "
-    "in force (only decided changes, TRUE to FALSE or FALSE to TRUE).",
+    "in force (only decided changes, TRUE to FALSE or FALSE to TRUE), and each area's first "
+    "listing under a status (the first list year it holds it).",
     columns=[
         _c("list_year", "INTEGER", "List year of the change.", nullable=False),
         _c("area_id", "VARCHAR", "The area.", nullable=False),
         _c("status", "VARCHAR", "The status.", nullable=False),
-        _c("change", "VARCHAR", "gained or lost.", nullable=False, allowed=["gained", "lost"]),
+        _c("change", "VARCHAR", "gained (FALSE the list before), lost (TRUE the list before), "
+           "or first: the first listing, with no decided FALSE the list before to compare "
+           "with (the area's first list year, a status the earlier regime did not define, "
+           "or unknown).", nullable=False, allowed=["gained", "lost", "first"]),
         _c("regime", "VARCHAR", "Regime in force.", nullable=False, allowed=REGIMES),
+        _c("first_listing", "BOOLEAN", "TRUE on the first list year the area holds the "
+           "status (change gained or first).", nullable=False),
     ],
     key=["list_year", "area_id", "status"],
 )
@@ -353,6 +363,26 @@ MIGRATIONS: list[Migration] = [
                 "`SELECT * FROM mart.area_signals s JOIN (SELECT DISTINCT area_id, year, regime "
                 "FROM mart.early_warning) w USING (area_id, year, regime) WHERE s.signal IN "
                 "('floor', 'near', 'projected')`.",
+    ),
+    Migration(
+        table="mart.area_status, mart.indicator_values",
+        old=[],
+        new=["in_force BOOLEAN"],
+        since="0.2.0",
+        why="Additive: \"the current rules\" needed a CASE on the regime periods in every "
+            "query; the periods are the catalogue's.",
+        instead="Nothing breaks; `WHERE in_force` replaces the CASE on the year.",
+    ),
+    Migration(
+        table="mart.status_changes",
+        old=[],
+        new=["change = 'first'", "first_listing BOOLEAN"],
+        since="0.2.0",
+        why="Additive: an area's first listing under a status was missing when the list "
+            "before gave nothing decided to compare with (its first list year, udsat on the "
+            "2018 list, an unknown).",
+        instead="A query counting gains should keep `change = 'gained'`; first listings are "
+                "`WHERE first_listing`.",
     ),
 ]
 

@@ -52,9 +52,8 @@ def build_serving_file(
     try:
         conn.execute("CREATE SCHEMA serving.mart")
         for table in published:
+            conn.execute(f"CREATE TABLE serving.{table.qualified} ({_ddl(table)})")
             if table.name == "refresh":
-                ddl = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
-                conn.execute(f"CREATE TABLE serving.{table.qualified} ({ddl})")
                 names = table.column_names()
                 conn.execute(
                     f"INSERT INTO serving.{table.qualified} "
@@ -63,7 +62,7 @@ def build_serving_file(
                 )
             else:
                 conn.execute(
-                    f"CREATE TABLE serving.{table.qualified} AS "
+                    f"INSERT INTO serving.{table.qualified} "
                     f"{table.select_sql(table.qualified)}"
                 )
             _describe(conn, table)
@@ -74,6 +73,19 @@ def build_serving_file(
     os.replace(building, final)
     final.chmod(0o444)
     return final
+
+
+def _ddl(table: tables.Table) -> str:
+    """Columns with NOT NULL where tables.py says so (and on key columns), and the
+    primary key: the file declares what docs/schema.md promises."""
+    columns = [
+        f'"{c.name}" {c.type}' + ("" if c.nullable and c.name not in table.key else " NOT NULL")
+        for c in table.columns
+    ]
+    if table.key:
+        key = ", ".join(f'"{k}"' for k in table.key)
+        columns.append(f"PRIMARY KEY ({key})")
+    return ", ".join(columns)
 
 
 def _describe(conn: duckdb.DuckDBPyConnection, table: tables.Table) -> None:

@@ -173,11 +173,25 @@ def test_status_changes_gained_lost_and_unknown_steps() -> None:
     inputs.years("001-0001", range(2018, 2020), met("k1", "k3"))
     inputs.year("001-0001", 2021, met("k1", grundskole_30_59=SUPPRESSED))
     _, statuses = inputs.run()
-    changes = compute_status_changes(statuses, catalogue())
+    changes = compute_status_changes(statuses, catalogue()).filter(pl.col("status") == "udsat")
     assert changes.rows() == [
-        (2019, "a", "udsat", "gained", "2018"),
-        (2021, "a", "udsat", "lost", "2021"),
+        (2019, "a", "udsat", "gained", "2018", True),
+        (2021, "a", "udsat", "lost", "2021", False),
     ]
+
+
+def test_status_changes_record_a_first_listing_with_nothing_decided_before() -> None:
+    # K1 and K3 met from the start: udsat on the 2018 list, the first that defines it
+    # (2017 under the 2013 rules has no udsat: NULL). Lost in 2021 (K3 of 2020 back to
+    # 20 %), regained in 2022: a gain, but not the first listing.
+    inputs = Inputs().member("a", "001-0001")
+    inputs.years("001-0001", range(2014, 2020), met("k1", "k3"))
+    inputs.year("001-0001", 2020, met("k1"))
+    inputs.years("001-0001", range(2021, 2023), met("k1", "k3"))
+    _, statuses = inputs.run()
+    udsat = compute_status_changes(statuses, catalogue()).filter(pl.col("status") == "udsat")
+    assert udsat.select("list_year", "change", "first_listing").rows() == [
+        (2018, "first", True), (2021, "lost", False), (2022, "gained", False)]
 
 
 def test_official_comparison() -> None:
