@@ -9,6 +9,7 @@ import polars as pl
 from pipelines.incoming import admit, signature
 from pipelines.raw_store import manifest_frame, receive
 from pipelines.resources import Warehouse, Workspace
+from pipelines.safe_paths import secure_private_folders
 from pipelines.warehouse import table_metadata, write_table
 
 
@@ -21,6 +22,7 @@ def raw_files(
     `<home>/raw/` (by content hash), and every later step reads those copies."""
     paths = workspace.paths
     workspace.check_data_dir()
+    secure_private_folders(paths.home)
     max_bytes = workspace.options.max_delivery_bytes
     deliveries = admit(paths.data, warn=context.log.warning, max_bytes=max_bytes)
     incoming = {name: source for d in deliveries for source, name in d.files}

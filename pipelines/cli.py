@@ -210,31 +210,49 @@ def rollback(home: str | None) -> None:
 @click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def forget_wave(wave_id: str, data_dir: str | None, home: str | None, yes: bool) -> None:
-    """Remove a survey wave everywhere (a GDPR request), then republish without it."""
-    from pipelines.forget import drop_other_publications, forget_wave_files
+    """Remove a survey wave everywhere (a GDPR request), then republish without it.
+
+    WAVE_ID is a wave id as in the wave's wave.json (not a folder or path). Shows what
+    will be removed and asks first; afterwards checks the whole home for anything left.
+    """
+    from pipelines import forget as fw
     from pipelines.lock import exclusive_lock
     from pipelines.runner import run_refresh
 
     paths = resolve_paths(home, data_dir)
-    if not yes:
-        click.confirm(f"Delete survey wave {wave_id} from {paths.data} and {paths.home}, "
-                      "and every publication made with it?", abort=True)
     try:
         with exclusive_lock(paths.lock_file, timeout_s=3600):
-            removed = forget_wave_files(paths, wave_id)
-    except PermissionError as exc:
+            plan = fw.plan_forget(paths, wave_id)
+    except fw.ForgetError as exc:
         raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(plan.describe(paths)), err=True)
+    if not yes:
+        click.confirm(f"Delete all of this and republish without wave {wave_id}?", abort=True)
+    with exclusive_lock(paths.lock_file, timeout_s=3600):
+        plan = fw.plan_forget(paths, wave_id)  # again, under the lock that the deletion holds
+        removed = fw.forget(paths, plan)
     for item in removed:
         click.echo(f"removed {item}", err=True)
     outcome = run_refresh(paths)
     if not outcome.success:
         click.echo(f"The wave's files are deleted, but the refresh failed:\n{outcome.error}\n"
                    "The live publication still shows the wave's published aggregates until "
-                   "a refresh succeeds.", err=True)
+                   "a refresh succeeds; then run forget-wave again to finish.", err=True)
         sys.exit(1)
-    dropped = drop_other_publications(paths)
-    click.echo(f"Wave {wave_id} forgotten; republished as {outcome.run_id}; "
-               f"{len(dropped)} earlier publications removed.")
+    with exclusive_lock(paths.lock_file, timeout_s=3600):
+        dropped = fw.drop_publications_with_wave(paths, plan)
+        fw.compact_private_warehouse(paths)
+        fw.vacuum_dagster(paths)
+        check = fw.verify_forgotten(paths, plan)
+    click.echo(f"Republished as {outcome.run_id}; {len(dropped)} earlier publications holding "
+               "the wave removed.", err=True)
+    click.echo("Checked: " + "; ".join(check.checked) + ".", err=True)
+    if not check.clean:
+        click.echo(f"Wave {wave_id} is NOT completely forgotten; still found:\n  "
+                   + "\n  ".join(check.found), err=True)
+        sys.exit(1)
+    click.echo(f"Wave {wave_id} forgotten: nothing of it is left in {paths.home} or "
+               f"{paths.data / 'survey'}.")
 
 
 @main.command("serve-site")

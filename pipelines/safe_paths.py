@@ -171,6 +171,13 @@ def private_dir(folder: Path) -> Path:
     return folder
 
 
+def secure_private_folders(home: Path) -> list[Path]:
+    """The home's private folders, owner-only: the private warehouse, the raw store,
+    Dagster's run history (its event logs name the files read) and the parse cache.
+    The published folders stay readable: they are for the planners and analysts."""
+    return [private_dir(Path(home) / name) for name in ("warehouse", "raw", "dagster", "cache")]
+
+
 def write_private(path: Path, data: bytes, mode: int = PRIVATE_FILE) -> None:
     """Write a new file owner-only; a link or other file at the name is replaced,
     never written through."""
