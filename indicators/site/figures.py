@@ -262,16 +262,23 @@ def survey_wave_figure(
     highs: Sequence[float],
     comparisons: Sequence[str | None],
     overall: float | None,
+    legends: dict[str, str] | None = None,
+    overall_name: str = "Hele undersøgelsen",
+    lang: str = "da",
 ) -> Figure:
     """Areas of one wave, highest share at the top, with intervals and the wave's share.
 
     Areas significantly above the rest of the wave get their own marker,
     legend entry and a "▲" in their label, so the flag is not colour alone.
+    legends: the words for "over", "ingen forskel" and "under".
     """
+    words = {"over": "Signifikant flere utrygge end resten",
+             "ingen forskel": "Ingen sikker forskel",
+             "under": "Signifikant færre utrygge end resten", **(legends or {})}
     groups = {
-        "over": ("Signifikant flere utrygge end resten", MET, "diamond", "▲ "),
-        "ingen forskel": ("Ingen sikker forskel", SERIES, "circle", ""),
-        "under": ("Signifikant færre utrygge end resten", NOT_MET, "square", "▼ "),
+        "over": (words["over"], MET, "diamond", "▲ "),
+        "ingen forskel": (words["ingen forskel"], SERIES, "circle", ""),
+        "under": (words["under"], NOT_MET, "square", "▼ "),
     }
     order = list(range(len(names)))[::-1]  # Plotly draws the first category at the bottom
     labels = [groups.get(comparisons[i] or "", ("", "", "", ""))[3] + names[i] for i in order]
@@ -295,11 +302,11 @@ def survey_wave_figure(
                        "x1": overall, "y0": 0, "y1": 1,
                        "line": {"color": OVERALL, "width": 2, "dash": "dash"}})
         notes.append({"x": overall, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
-                      "text": "Hele undersøgelsen", "showarrow": False,
+                      "text": overall_name, "showarrow": False,
                       "font": {"color": OVERALL, "size": 12}})
     return figure(traces, base_layout(
-        title, shapes=shapes, annotations=notes, height=max(300, 150 + 34 * len(names)),
-        margin={"l": 210, "r": 24, "t": 64, "b": 56},
+        title, lang, shapes=shapes, annotations=notes, height=max(300, 150 + 34 * len(names)),
+        margin={"l": 12, "r": 24, "t": 64, "b": 56},  # automargin fits the names
         # No x-axis title: the page's heading names the measure, and a title there
         # collides with the legend below the plot.
         xaxis=_axis(ticksuffix=" %", rangemode="tozero"),
