@@ -43,10 +43,17 @@ def test_shipped_catalogues_have_the_same_keys_and_placeholders():
 
 def test_no_danish_word_on_an_english_page():
     en = read_language("en")
-    # The language switch speaks the other language on purpose.
+    # The language switch speaks the other language on purpose; KÅS is a proper name.
+    proper_names = ("KÅS",)
+
+    def text(v):
+        joined = v if isinstance(v, str) else v.one + v.other
+        for name in proper_names:
+            joined = joined.replace(name, "")
+        return joined
+
     danish_letters = [k for k, v in en.items() if not k.startswith("common.language.")
-                      and any(ch in (v if isinstance(v, str) else v.one + v.other)
-                             for ch in "æøåÆØÅ")]
+                      and any(ch in text(v) for ch in "æøåÆØÅ")]
     # Place names (Århus, Nivåhøj) would be data, never message text.
     assert danish_letters == []
 
