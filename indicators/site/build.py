@@ -26,6 +26,7 @@ from indicators.site.model import SiteData
 from indicators.site.options import SiteOptions
 from indicators.site.overview_page import write_overviews
 from indicators.site.render import PageWriter
+from indicators.site.report_page import write_report_pages
 from indicators.site.survey_page import write_survey_pages
 
 STATIC = Path(__file__).parent / "static"
@@ -67,6 +68,7 @@ def build_site(
         write_search_index(data, writer)
         write_overviews(data, writer, geojson)
         write_kommune_pages(data, writer)
+        write_report_pages(data, writer)
         write_area_pages(data, writer)
         write_survey_pages(data, writer)
         write_method_page(data, writer)
