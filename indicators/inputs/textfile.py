@@ -239,15 +239,16 @@ def read_text_columns(
     `_row` (the line number shown in errors).
 
     Large deliveries (millions of lines, hundreds of MB) take a vectorised path when
-    the file has no quote characters, so every line is one record split on the
-    delimiter; lines are never one Python object each, and the file is split in
-    chunks so that memory stays near the file's size. Anything else (quoted fields,
-    ragged lines) goes through `parse_text_table`, which also gives the precise error
-    for a malformed line.
+    every line is one record split on the delimiter: no quotes, or quotes only around
+    whole fields that hold no quote or delimiter (`"027-0051";"2020"`). Lines are never
+    one Python object each, and the file is split in chunks so that memory stays near
+    the file's size. Anything else (quoted delimiters or line breaks, ragged lines)
+    goes through `parse_text_table`, which also gives the precise error for a malformed
+    line.
     """
     text, _ = decode(path.read_bytes(), name)
-    if text and not text.isspace() and '"' not in text:
-        frame = _split_unquoted(text, name, columns)
+    if text and not text.isspace():
+        frame = _split_simple(text, name, columns)
         if frame is not None:
             return frame
     del text
@@ -259,18 +260,23 @@ def read_text_columns(
 
 
 _CHUNK_CHARACTERS = 8 << 20
+_WHOLE_FIELD_QUOTED = r'^"[^"]*"$'
 
 
-def _split_unquoted(text: str, name: str, columns: list[str]) -> pl.DataFrame | None:
-    """The columns of a file without quotes, or None when a line has more fields than
-    the header (the slow path then names it). A CR before LF stays on the line's last
-    field, which is stripped anyway."""
+def _split_simple(text: str, name: str, columns: list[str]) -> pl.DataFrame | None:
+    """The columns of a file whose lines split on the delimiter alone, or None when a
+    line does not (more fields than the header, a quote inside a field): the slow path
+    then reads or names it. A CR before LF stays on the line's last field, which is
+    stripped anyway."""
     newline = "\r" if "\n" not in text else "\n"  # old Mac files end lines with CR only
     header_end = text.find(newline)
     header_end = len(text) if header_end < 0 else header_end
     header_line = text[:header_end]
     delimiter = sniff_delimiter(header_line, name, columns)
     header = [h.strip() for h in header_line.split(delimiter)]
+    if any('"' in h and not re.match(_WHOLE_FIELD_QUOTED, h) for h in header):
+        return None
+    header = [h.strip('"').strip() for h in header]
     while header and header[-1] == "":
         header.pop()
     table = TextTable(name, "", delimiter, header, [], [])
@@ -311,9 +317,21 @@ def _chunk_columns(
         ).to_series()
         if extra.any():
             return None
+    quoted = '"' in chunk
+    if quoted:
+        cells = (
+            frame.filter(pl.col("line").str.contains('"', literal=True))
+            .select(pl.col("line").str.split(delimiter).explode().str.strip_chars())
+            .to_series()
+        )
+        if not cells.filter(cells.str.contains('"', literal=True)).str.contains(
+                _WHOLE_FIELD_QUOTED).all():
+            return None
     fields = pl.col("line").str.splitn(delimiter, max(positions.values()) + 2)
-    return frame.select(
-        *[fields.struct.field(f"field_{at}").fill_null("").str.strip_chars().alias(c)
-          for c, at in positions.items()],
-        pl.col("_row").cast(pl.Int64),
-    )
+    cells_out = []
+    for column, at in positions.items():
+        cell = fields.struct.field(f"field_{at}").fill_null("").str.strip_chars()
+        if quoted:
+            cell = cell.str.strip_prefix('"').str.strip_suffix('"').str.strip_chars()
+        cells_out.append(cell.alias(column))
+    return frame.select(*cells_out, pl.col("_row").cast(pl.Int64))

@@ -123,3 +123,23 @@ def test_header_that_lacks_a_column_names_it():
         parse_text_table(b"afdeling_id;aar;vaerdi\n1;2;3\n", "kaas/k.csv",
                          expected_columns=["afdeling_id", "aar", "maal", "vaerdi"])
     assert "kaas/k.csv, row 1: header lacks column 'maal'" in str(err.value)
+
+
+def test_whole_field_quotes_are_read_on_the_fast_path(tmp_path, monkeypatch):
+    # A quoted export without quotes inside fields needs no Python object per line.
+    monkeypatch.setattr(textfile, "parse_text_table", None)
+    path = tmp_path / "x.csv"
+    path.write_bytes(b'"a";"b"\n"x 1";" 2 "\n"";3\n')
+    frame = textfile.read_text_columns(path, "x.csv", ["a", "b"])
+    assert frame.rows() == [("x 1", "2", 2), ("", "3", 3)]
+
+
+@pytest.mark.parametrize("data", [b'a;b\n"x;y";2\n', b'a;b\n"x\n y";2\n', b'a;b\n"x""y";2\n',
+                                  b'a;b\nx"y;2\n'])
+def test_quotes_inside_fields_go_to_the_csv_reader(tmp_path, data):
+    path = tmp_path / "x.csv"
+    path.write_bytes(data)
+    expected = parse_text_table(data, "x.csv", ["a", "b"])
+    frame = textfile.read_text_columns(path, "x.csv", ["a", "b"])
+    assert frame.select("a", "b").rows() == [tuple(r) for r in expected.rows]
+    assert frame["_row"].to_list() == expected.row_numbers
