@@ -33,11 +33,13 @@ def main() -> None:
 def refresh(data_dir: str | None, home: str | None, wait_s: float, fail_at: str) -> None:
     """Read the data directory, rebuild the warehouse and publish it with the site."""
     from pipelines.lock import LockTimeout
+    from pipelines.preflight import data_dir_problem
     from pipelines.runner import run_refresh
 
     paths = resolve_paths(home, data_dir)
-    if not paths.data.is_dir():
-        raise click.ClickException(f"data directory {paths.data} does not exist")
+    problem = data_dir_problem(paths.data)
+    if problem:  # before the run: one line, not a cascade of skipped steps
+        raise click.ClickException(problem)
     sample = " (the shipped synthetic sample)" if paths.data == SAMPLE_DATA.resolve() else ""
     click.echo(f"Refreshing from {paths.data}{sample}\n        into {paths.home}", err=True)
 

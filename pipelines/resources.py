@@ -39,9 +39,12 @@ class Workspace(dg.ConfigurableResource):
             raise RuntimeError(f"failure injected at {asset} (--fail-at, for testing)")
 
     def check_data_dir(self) -> Path:
+        from pipelines.preflight import data_dir_problem
+
         data = self.paths.data
-        if not data.is_dir():
-            raise FileNotFoundError(f"data directory {data} does not exist")
+        problem = data_dir_problem(data)
+        if problem:
+            raise FileNotFoundError(problem)
         if not self.allow_sample and data == SAMPLE_DATA.resolve():
             raise ValueError(
                 "this deployment is configured to read the shipped sample; set "

@@ -15,6 +15,7 @@ from pipelines.lock import LockTimeout, exclusive_lock
 from pipelines.publication import layout_problem, live_refresh_id
 from pipelines.reconcile import process_tags, reconcile_dead_runs
 from pipelines.settings import PROJECT_ROOT, Paths
+from pipelines.step_names import step_label
 
 INSTANCE_TEMPLATE = PROJECT_ROOT / "dagster.yaml"
 
@@ -71,12 +72,12 @@ def first_error(result: dg.ExecuteInProcessResult, home: Path | None = None) -> 
             plain = causes.from_error_info(error, home) \
                 if home is not None and error.cls_name != "AfterPublishError" else None
             if plain:
-                return f"{event.step_key.replace('__', '/')}: {plain}"
+                return f"{step_label(event.step_key, result.job_def)}: {plain}"
             message = error.message.strip()
             if error.cls_name == "InputError":
                 # The problems already say file, row and column; the class name adds nothing.
                 message = message.split(": ", 1)[-1]
-            return f"{event.step_key.replace('__', '/')}: {message}"
+            return f"{step_label(event.step_key, result.job_def)}: {message}"
     return None if result.success else "the run failed (see the Dagster run log)"
 
 

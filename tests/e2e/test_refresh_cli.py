@@ -97,6 +97,11 @@ def test_broken_input_fails_clearly_and_leaves_publication_untouched(tmp_path, s
     assert second.returncode != 0
     message = second.stderr
     assert f"kaas/{target.name}" in message
+    # Steps are named by their asset keys, and the steps after the failure are one line.
+    assert "✗ staging/kaas + staging/kaas_revisions failed" in message
+    assert "Not executing" not in message
+    assert "later steps not run" in message
+    assert "__" not in message and "staging_kaas" not in message and "mart_criteria" not in message
     assert "row 6" in message and "column 'vaerdi'" in message and "expected a number" in message
     assert "unchanged" in message
     assert serving.read_bytes() == before_serving
@@ -126,3 +131,38 @@ def test_sql_refuses_writes_and_files(sample_home, statement):
     assert result.returncode != 0
     assert "refused" in result.stderr.lower() or "read-only" in result.stderr.lower()
 
+
+
+def test_empty_data_directory_is_one_line_naming_what_is_missing(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("refresh", "--data", str(empty), "--home", str(tmp_path / "home"))
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"Error: data directory {empty} is empty; a refresh needs areas/areas.csv, "
+        "areas/membership.csv, kaas/*.csv or kaas/*.xlsx, reference/national.csv, "
+        "reference/regional.csv (see docs/contract.md)"
+    ]
+    assert not (tmp_path / "home" / "dagster").exists()  # no run was started
+
+
+def test_a_subfolder_of_the_data_directory_is_named_and_its_parent_suggested(tmp_path):
+    result = run_cli("refresh", "--data", str(SAMPLE / "kaas"), "--home", str(tmp_path / "h"))
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Error: data directory {SAMPLE / 'kaas'} has no areas/areas.csv")
+    assert lines[0].endswith(f"did you mean its parent {SAMPLE}?")
+
+
+def test_a_partial_data_directory_names_only_what_it_lacks(tmp_path, sample_copy):
+    (sample_copy / "reference" / "regional.csv").unlink()
+    for delivery in (sample_copy / "kaas").iterdir():
+        if delivery.suffix in (".csv", ".xlsx"):
+            delivery.unlink()
+    result = run_cli("refresh", "--data", str(sample_copy), "--home", str(tmp_path / "h"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"Error: data directory {sample_copy} has no kaas/*.csv or kaas/*.xlsx, "
+        "reference/regional.csv (see docs/contract.md)")
