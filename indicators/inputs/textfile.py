@@ -287,7 +287,8 @@ def _split_simple(text: str, name: str, columns: list[str]) -> pl.DataFrame | No
         end = text.find(newline, position + _CHUNK_CHARACTERS)
         end = len(text) if end < 0 else end + 1
         chunk = text[position:end]
-        part = _chunk_columns(chunk, line_number, newline, delimiter, len(header), positions)
+        part = _chunk_columns(chunk, name, line_number, newline, delimiter, len(header),
+                              positions)
         if part is None:
             return None
         parts.append(part)
@@ -299,7 +300,7 @@ def _split_simple(text: str, name: str, columns: list[str]) -> pl.DataFrame | No
 
 
 def _chunk_columns(
-    chunk: str, first_line: int, newline: str, delimiter: str, width: int,
+    chunk: str, name: str, first_line: int, newline: str, delimiter: str, width: int,
     positions: dict[str, int],
 ) -> pl.DataFrame | None:
     frame = (
@@ -309,15 +310,21 @@ def _chunk_columns(
     )
     # Extra fields are allowed only when blank (a trailing delimiter); look closer only
     # at the lines that have any.
+    quoted = '"' in chunk
     longer = frame.filter(pl.col("line").str.count_matches(delimiter, literal=True) >= width)
     if not longer.is_empty():
-        extra = longer.select(
+        ragged = longer.filter(
             pl.col("line").str.split(delimiter).list.slice(width)
             .list.eval(pl.element().str.strip_chars() != "").list.any()
-        ).to_series()
-        if extra.any():
-            return None
-    quoted = '"' in chunk
+        )
+        if not ragged.is_empty():
+            if quoted:
+                return None  # a quoted delimiter may explain it: the csv reader decides
+            first = ragged.row(0, named=True)
+            fields = first["line"].count(delimiter) + 1
+            raise InputError(InputProblem(
+                name, f"has {fields} fields where the header has {width}: expected "
+                f"{DELIMITERS[delimiter]} as the only delimiter", row=first["_row"]))
     if quoted:
         cells = (
             frame.filter(pl.col("line").str.contains('"', literal=True))

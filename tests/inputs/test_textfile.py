@@ -103,13 +103,17 @@ def test_unquoted_columns_keep_line_numbers_across_chunks(tmp_path, monkeypatch,
     assert frame.select("a", "b", "_row").rows() == expected
 
 
-def test_unquoted_ragged_line_is_named_by_the_slow_path(tmp_path, monkeypatch):
+def test_ragged_line_is_named_as_the_csv_reader_names_it(tmp_path, monkeypatch):
     monkeypatch.setattr(textfile, "_CHUNK_CHARACTERS", 8)
+    data = b"a;b\n1;2\n3;4;\n\n5;6;7\n8;9\n"
     path = tmp_path / "x.csv"
-    path.write_bytes(b"a;b\n1;2\n3;4;\n5;6;7\n")
-    with pytest.raises(InputError) as err:
+    path.write_bytes(data)
+    with pytest.raises(InputError) as fast:
         textfile.read_text_columns(path, "x.csv", ["a", "b"])
-    assert "x.csv, row 4" in str(err.value)
+    with pytest.raises(InputError) as slow:
+        parse_text_table(data, "x.csv", ["a", "b"])
+    assert str(fast.value) == str(slow.value)
+    assert str(fast.value).startswith("x.csv, row 5: has 3 fields where the header has 2")
 
 
 @pytest.mark.parametrize("text", ["1e12", "NaN", "Infinity", "1_000", "+-1", "0x10"])
