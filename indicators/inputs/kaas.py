@@ -4,6 +4,12 @@ Files overlap (each 10-year series repeats nine earlier years, sometimes
 revised). A delivery date in the file name orders them: the later value wins
 and the revision is recorded. Undated or same-date files that disagree are an
 error, since nothing says which one is right.
+
+Within one file nothing is chosen silently either: a key (afdeling, year,
+measure) given twice is an error naming both rows, a count of persons must be
+whole (`1.290` is neither 1.29 nor 1290 persons), and an XLSX cell that fastexcel
+would read as empty although it is not (an error value, a formula never
+calculated, a merged range) is an error naming the cell.
 """
 
 from __future__ import annotations
