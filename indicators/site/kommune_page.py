@@ -31,8 +31,10 @@ def trend_words(data: SiteData, w, state) -> list[str]:
         p = data.projections.get((state.area_id, state.year, c.indicator_id))
         if p is None or p.trend_pp_per_year is None:
             continue
-        key = "kommune.trend_up" if p.trend_pp_per_year > 0 else (
-            "kommune.trend_down" if p.trend_pp_per_year < 0 else "kommune.trend_flat")
+        # A slope that rounds to 0,0 points a year is told as unchanged.
+        slope = p.trend_pp_per_year if abs(p.trend_pp_per_year) >= 0.05 else 0.0
+        key = "kommune.trend_up" if slope > 0 else (
+            "kommune.trend_down" if slope < 0 else "kommune.trend_flat")
         out.append(w.t(key, code=w.indicator_code(c.indicator_id),
                        points=w.msgs.points(abs(p.trend_pp_per_year), 1, signed=False)))
     return out

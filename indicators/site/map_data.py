@@ -1,7 +1,7 @@
 """The overview map's views: status colour or one indicator, for each list year.
 
 The page draws the default view as a Plotly figure; the other views travel
-as compact arrays (one number and one Danish text per area) that
+as compact arrays (one number and one text per area, in the page's language) that
 `site.js` swaps in when the reader picks another indicator or year, so the
 outlines are embedded once, not once per view.
 """
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indicators.site import danish
 from indicators.site.figures import discrete_colorscale
 from indicators.site.geo import label_point, rewind_for_plotly
 from indicators.site.model import SiteData
-from indicators.site.vocabulary import CATEGORIES, INDICATORS, regime_in_force
+from indicators.site.rules import HEX, RANK
 
-# Map order of the colour categories: the z value of each.
-_STATUS_Z = {"ukendt": 0, "groen": 1, "gul": 2, "orange": 3, "roed": 4}
-_STATUS_KEYS = sorted(_STATUS_Z, key=_STATUS_Z.get)
+# Map order of the colours: the z value of each (grey lowest, red highest).
+_STATUS_KEYS = sorted(RANK, key=RANK.get)
+_STATUS_Z = {c: i for i, c in enumerate(_STATUS_KEYS)}
 
 # Sequential blues (light = low); its darkest step keeps black labels legible
 # because labels sit on the lightened outline, not on the fill alone.
@@ -82,7 +81,7 @@ class BuiltMap:
         }
 
 
-def build_map(data: SiteData, geojson: dict | None) -> BuiltMap | None:
+def build_map(data: SiteData, geojson: dict | None, w) -> BuiltMap | None:
     if not geojson or data.current_year is None:
         return None
     drawable = rewind_for_plotly(geojson, keep_ids=set(data.areas))
@@ -98,48 +97,52 @@ def build_map(data: SiteData, geojson: dict | None) -> BuiltMap | None:
         label_lon=[round(p[0], 5) for p in points], label_lat=[round(p[1], 5) for p in points],
         default_year=data.current_year,
     )
-    _add_status_views(data, built)
-    _add_indicator_views(data, built)
+    _add_status_views(data, built, w)
+    _add_indicator_views(data, built, w)
     return built
 
 
-def _add_status_views(data: SiteData, built: BuiltMap) -> None:
-    colours = [CATEGORIES[k].colour for k in _STATUS_KEYS]
-    colorbar = {"title": {"text": "Farve"}, "tickvals": list(range(len(_STATUS_KEYS))),
-                "ticktext": [CATEGORIES[k].label for k in _STATUS_KEYS], "len": 0.6}
-    built.labels_by_key["status"] = "Status (farve)"
+def _add_status_views(data: SiteData, built: BuiltMap, w) -> None:
+    colours = [HEX[k] for k in _STATUS_KEYS]
+    label = w.t("map.status")
+    colorbar = {"title": {"text": w.t("map.colour")},
+                "tickvals": list(range(len(_STATUS_KEYS))),
+                "ticktext": [w.colour_label(k) for k in _STATUS_KEYS], "len": 0.6}
+    built.labels_by_key["status"] = label
     built.views["status"] = {}
     for year in data.list_years:
-        if regime_in_force(year) is None:
+        if data.rules.regime_in_force(year) is None:
             continue
         states = [data.state(a, year) for a in built.area_ids]
-        cats = [s.category if s else "ukendt" for s in states]
-        texts = [f"{CATEGORIES[c].label}: {s.status_text}" if s else "Ukendt"
-                 for c, s in zip(cats, states, strict=True)]
+        cols = [s.colour if s else "grey" for s in states]
+        texts = [f"{w.colour_label(c)}: {w.headline(s)}" for c, s in zip(cols, states,
+                                                                          strict=True)]
         groups = []
-        for key in ("roed", "orange", "gul", "groen", "ukendt"):
-            names = [n for n, c in zip(built.names, cats, strict=True) if c == key]
+        for key in reversed(_STATUS_KEYS):
+            names = [n for n, c in zip(built.names, cols, strict=True) if c == key]
             if names:
-                groups.append(f"{CATEGORIES[key].label.lower()}: {', '.join(names)}")
+                groups.append(f"{w.colour_label(key).lower()}: {', '.join(names)}")
         built.views["status"][year] = MapView(
-            key="status", label="Status (farve)", year=year,
-            z=[_STATUS_Z[c] for c in cats], texts=texts,
-            shorts=[CATEGORIES[c].label for c in cats],
+            key="status", label=label, year=year,
+            z=[_STATUS_Z[c] for c in cols], texts=texts,
+            shorts=[w.colour_label(c) for c in cols],
             colorscale=discrete_colorscale(colours), zmin=-0.5,
             zmax=len(_STATUS_KEYS) - 0.5, colorbar=colorbar,
-            summary=f"Kortet viser områdernes farve på listen {year}: " + "; ".join(groups) + ".",
+            summary=w.t("map.status_summary", year=year, groups="; ".join(groups)),
         )
 
 
-def _add_indicator_views(data: SiteData, built: BuiltMap) -> None:
+def _add_indicator_views(data: SiteData, built: BuiltMap, w) -> None:
+    position = {a: i for i, a in enumerate(built.area_ids)}
+    msgs = w.msgs
     for indicator_id in data.indicators_present():
-        ind = INDICATORS[indicator_id]
-        label = f"{ind.code} {ind.short}"
+        code = w.indicator_code(indicator_id)
+        label = w.indicator_label(indicator_id)
         per_year: dict[int, list] = {}
         for area_id in built.area_ids:
             for c in data.series(area_id, indicator_id):
                 per_year.setdefault(c.year, [None] * len(built.area_ids))
-                per_year[c.year][built.area_ids.index(area_id)] = c
+                per_year[c.year][position[area_id]] = c
         values = [c.value for cs in per_year.values() for c in cs
                   if c is not None and c.value is not None]
         if not values:
@@ -147,33 +150,38 @@ def _add_indicator_views(data: SiteData, built: BuiltMap) -> None:
         lo, hi = min(values), max(values)
         if hi == lo:
             hi = lo + 1
-        scale = [[1 - p, c] for p, c in reversed(_SEQUENTIAL)] if ind.below else _SEQUENTIAL
+        below = data.rules.below(indicator_id)
+        scale = [[1 - p, c] for p, c in reversed(_SEQUENTIAL)] if below else _SEQUENTIAL
         built.labels_by_key[indicator_id] = label
         built.views[indicator_id] = {}
         for year, crits in sorted(per_year.items()):
             texts, shorts = [], []
             for c in crits:
                 if c is None or c.value is None:
-                    texts.append("ukendt" + (" (diskretioneret)" if c and c.suppressed else ""))
-                    shorts.append("ukendt")
+                    texts.append(w.t("map.suppressed") if c and c.suppressed
+                                 else w.t("common.unknown"))
+                    shorts.append(w.t("common.unknown"))
                 else:
-                    texts.append(danish.percent(c.value) + (" – opfyldt" if c.meets else ""))
-                    shorts.append(danish.percent(c.value) + (" ✔" if c.meets else ""))
+                    texts.append(msgs.percent(c.value) + (" – " + w.t("map.met")
+                                                          if c.meets else ""))
+                    shorts.append(msgs.percent(c.value) + (" ✔" if c.meets else ""))
             known = [(n, c) for n, c in zip(built.names, crits, strict=True)
                      if c is not None and c.value is not None]
-            summary = f"Kortet viser {label} på listen {year}."
+            summary = w.t("map.indicator_summary", indicator=label, year=year)
             if known:
                 top = max(known, key=lambda nc: nc[1].value)
                 low = min(known, key=lambda nc: nc[1].value)
                 met = [n for n, c in known if c.meets]
-                summary += (f" Højest: {top[0]} ({danish.percent(top[1].value)}); lavest: "
-                            f"{low[0]} ({danish.percent(low[1].value)}). "
-                            f"{len(met)} område{'' if len(met) == 1 else 'r'} opfylder "
-                            f"kriteriet{': ' + ', '.join(met) if met else ''}.")
+                summary += " " + w.t("map.indicator_detail", top=top[0],
+                                     top_value=msgs.percent(top[1].value), low=low[0],
+                                     low_value=msgs.percent(low[1].value),
+                                     met=w.t("common.units.areas", n=len(met)),
+                                     names=msgs.join(met) if met else "–")
             built.views[indicator_id][year] = MapView(
                 key=indicator_id, label=label, year=year,
                 z=[None if c is None or c.value is None else round(c.value, 2) for c in crits],
                 texts=texts, shorts=shorts, colorscale=scale, zmin=lo, zmax=hi,
-                colorbar={"title": {"text": ind.code}, "ticksuffix": " %", "len": 0.6},
+                colorbar={"title": {"text": code}, "ticksuffix": msgs.fmt.percent_sign,
+                          "len": 0.6},
                 summary=summary,
             )

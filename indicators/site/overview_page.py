@@ -188,12 +188,13 @@ def ranking_charts(data: SiteData, w: Words, year: int, area_ids: list[str],
     return charts
 
 
-def _map_chart(data: SiteData, geojson: dict | None) -> tuple[Chart | None, dict | None]:
-    built = build_map(data, geojson)
+def _map_chart(data: SiteData, w: Words, geojson: dict | None
+               ) -> tuple[Chart | None, dict | None]:
+    built = build_map(data, geojson, w)
     if built is None:
         return None, None
     default: MapView = built.default_view
-    title = f"Kort over områderne: {default.label}, {default.year}"
+    title = w.t("map.title", view=default.label, year=default.year)
     figure = map_figure(
         title=f"{default.label}, {default.year}", geojson=built.geojson,
         area_ids=built.area_ids, z=default.z, labels=built.labels(default),
@@ -202,28 +203,51 @@ def _map_chart(data: SiteData, geojson: dict | None) -> tuple[Chart | None, dict
         zmin=default.zmin, zmax=default.zmax, colorbar=default.colorbar,
     )
     table = DataTable(
-        slug="kort", caption=f"Kortets tal: {default.label}, {default.year}",
-        columns=[Column("area", "Område"), Column("value", "Værdi")],
-        rows=[{"area": n, "value": v} for n, v in zip(built.names, default.texts, strict=True)],
+        slug="kort", caption=w.t("map.caption", view=default.label, year=default.year),
+        columns=[Column("area", w.t("overview.table.area")),
+                 Column("value", w.t("overview.ranking.value"), "pct1"),
+                 Column("text", w.t("downloads.remark"))],
+        # The number in a number column, the words beside it (H7: downloads).
+        rows=[{"area": n, "value": z if default.key != "status" else None,
+               "text": _words_only(v, z) if default.key != "status" else v}
+              for n, z, v in zip(built.names, default.z, default.texts, strict=True)],
     )
     chart = Chart(id="map", title=title, summary=built.summary(default), figure=figure,
                   table=table)
-    return chart, built.client_data()
+    client = built.client_data()
+    # The words site.js writes when the reader picks another view or year.
+    client["title"] = w.t("map.title", view="{view}", year="{year}")
+    client["caption"] = w.t("map.caption", view="{view}", year="{year}")
+    return chart, client
 
 
-def _map_download_table(client: dict | None) -> DataTable | None:
+def _words_only(text: str, value) -> str:
+    """A map label's words without its number ("47,4 % – opfyldt" -> "opfyldt"): the
+    number has its own column in the downloads; an unknown value keeps its words."""
+    if value is None:
+        return text
+    return text.split(" – ", 1)[1] if " – " in text else ""
+
+
+def _map_download_table(w: Words, client: dict | None) -> DataTable | None:
     """Everything the map can show, in one long table."""
     if client is None:
         return None
     rows = []
     for view in client["views"]:
+        numeric = view["key"] != "status"  # indicator views: z is the value in percent
         for year, values in view["years"].items():
-            for name, text in zip(client["names"], values["v"], strict=True):
+            for name, z, text in zip(client["names"], values["z"], values["v"], strict=True):
+                # The number in a number column, the words beside it (H7: downloads).
                 rows.append({"view": view["label"], "year": int(year), "area": name,
-                             "value": text})
-    return DataTable(slug="kort_alle", caption="Alle kortets visninger",
-                     columns=[Column("view", "Visning"), Column("year", "Listeår", "year"),
-                              Column("area", "Område"), Column("value", "Værdi")], rows=rows)
+                             "value": z if numeric else None,
+                             "text": _words_only(text, z) if numeric else text})
+    return DataTable(slug="kort_alle", caption=w.t("map.all_caption"),
+                     columns=[Column("view", w.t("map.view")),
+                              Column("year", w.t("map.list_year"), "year"),
+                              Column("area", w.t("overview.table.area")),
+                              Column("value", w.t("overview.ranking.value"), "pct1"),
+                              Column("text", w.t("downloads.remark"))], rows=rows)
 
 
 def write_overviews(data: SiteData, writer: PageWriter, geojson: dict | None) -> None:
@@ -231,7 +255,7 @@ def write_overviews(data: SiteData, writer: PageWriter, geojson: dict | None) ->
     map_parts = (None, None)
     options = data.options
     if geojson is not None and len(data.areas) <= options.overview_detail_max:
-        map_parts = _map_chart(data, geojson)
+        map_parts = _map_chart(data, writer.words, geojson)
     for year in reversed(data.list_years):
         if data.rules.regime_in_force(year) is None:
             continue
@@ -264,8 +288,12 @@ def write_overview(data: SiteData, writer: PageWriter, year: int,
     rankings = ranking_charts(data, w, year, data.area_order) if (
         detailed and len(municipalities) < data.options.municipality_filter_from) else []
     map_chart, map_client = map_parts
-    map_all = _map_download_table(map_client)
-    tables = [everything, by_municipality] + [c.table for c in rankings]
+    map_all = _map_download_table(w, map_client)
+    # Downloads for the tables the page shows; the full table of a national set only
+    # for the current list (earlier lists' tables are on their municipality pages).
+    tables = [by_municipality] + [c.table for c in rankings]
+    if detailed or year == data.current_year:
+        tables.append(everything)
     if watch_rows is not None:
         tables.append(watch_rows)
     if map_chart is not None:
@@ -279,7 +307,8 @@ def write_overview(data: SiteData, writer: PageWriter, year: int,
         regime_label=w.regime_label(regime), counts=data.colour_counts(year),
         entries=entries, calm=[data.areas[s.area_id] for s in calm],
         detailed=detailed, watch_rows=watch_rows, everything=everything,
-        show_everything=detailed, by_municipality=by_municipality,
+        show_everything=detailed, everything_download=detailed or year == data.current_year,
+        by_municipality=by_municipality,
         rankings=rankings, map_chart=map_chart, map_client=map_client, map_all=map_all,
         municipalities=municipalities, years=years, previous_year=_previous(data, year),
         show_filter=len(municipalities) >= data.options.municipality_filter_from,

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,21 @@ def _open_ok(browser: Browser, url: str):
     return report
 
 
+def _scroll_every_chart_into_view(browser: Browser) -> None:
+    """Charts draw when they scroll into view (site.js): bring each one into view."""
+    count = browser.run("return document.querySelectorAll('.plot[data-figure]').length")
+    for i in range(count):
+        browser.run("document.querySelectorAll('.plot[data-figure]')[arguments[0]]"
+                    ".scrollIntoView()", i)
+        for _ in range(50):
+            if browser.run("return !!document.querySelectorAll('.plot[data-figure]')"
+                           "[arguments[0]].getAttribute('data-drawn')", i):
+                break
+            time.sleep(0.02)
+
+
 def _assert_charts_drawn(browser: Browser, where: str) -> int:
+    _scroll_every_chart_into_view(browser)
     charts = browser.run(CHART_STATE_JS)
     plots = browser.run("return document.querySelectorAll('.plot[data-figure]').length")
     assert len(charts) == plots
@@ -303,3 +318,74 @@ def test_area_page_prints_cleanly(synthetic_site, browser, artefacts):
         browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     pdf = browser.print_pdf(artefacts / "omraade-gl_jennumparken.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+# --- signals, search, lazy charts, phone width (H6) -------------------------------
+
+def test_the_2010_overview_shows_vangdalen_with_its_survey_signal(site, browser):
+    _open_ok(browser, (site / "liste" / "2010.html").as_uri())
+    cards = browser.driver.find_elements(By.CSS_SELECTOR, '[data-area="vangdalen"]')
+    assert cards, "Vangdalen is not on the 2010 overview"
+    card = cards[0]
+    assert "survey" in card.get_attribute("data-signals").split()
+    assert card.get_attribute("data-colour") == "yellow"
+    assert card.is_displayed() and "Tryghed 2010: 36" in card.text
+
+
+def test_search_finds_an_area_by_name_from_any_page(synthetic_site, browser):
+    site, _ = synthetic_site
+    for page in (site / "kommune" / "730.html", site / "en" / "omraade" / "aabyhoej.html"):
+        _open_ok(browser, page.as_uri())
+        box = browser.driver.find_element(By.ID, "search-box")
+        box.clear()
+        box.send_keys("vangd")
+        links = browser.driver.find_elements(By.CSS_SELECTOR, "#search-results a")
+        assert [a.text for a in links] == ["Vangdalen (Randers Kommune)"]
+        target = Path(links[0].get_attribute("href").removeprefix("file://"))
+        assert target.is_file() and target.name == "vangdalen.html"
+        assert ("/en/" in str(target)) == ("/en/" in str(page))
+
+
+def test_charts_below_the_fold_draw_only_when_scrolled_to(synthetic_site, browser):
+    site, _ = synthetic_site
+    _open_ok(browser, (site / "kommune" / "730.html").as_uri())
+    drawn = browser.run("return [...document.querySelectorAll('.plot[data-figure]')]"
+                        ".map(p => !!p.getAttribute('data-drawn'))")
+    assert drawn and not all(drawn), "every chart was drawn at load"
+    _scroll_every_chart_into_view(browser)
+    assert all(browser.run("return [...document.querySelectorAll('.plot[data-figure]')]"
+                           ".map(p => !!p.querySelector('svg.main-svg'))"))
+
+
+def test_municipality_filter_filters_everything_below_it(synthetic_site, browser):
+    site, _ = synthetic_site
+    _open_ok(browser, (site / "index.html").as_uri())
+    Select(browser.driver.find_element(By.ID, "municipality-filter")).select_by_value("751")
+    shown = browser.run(
+        "return [...document.querySelectorAll('main [data-area]')].filter(e => "
+        "e.offsetParent !== null).map(e => e.getAttribute('data-area'))")
+    assert shown and set(shown) <= {"aeblehaven", "aabyhoej", "oestergaard"}
+
+
+def test_what_if_selector_shows_one_regime_at_a_time(synthetic_site, browser):
+    site, _ = synthetic_site
+    _open_ok(browser, (site / "kommune" / "730.html").as_uri())
+    visible = "return [...document.querySelectorAll('.regime-block')].filter(b => !b.hidden)" \
+        ".map(b => b.getAttribute('data-regime'))"
+    assert browser.run(visible) == ["2021"]
+    Select(browser.driver.find_element(By.ID, "regime-select")).select_by_value("2013")
+    assert browser.run(visible) == ["2013"]
+
+
+def test_overview_and_municipality_pages_fit_a_phone(synthetic_site, browser):
+    site, _ = synthetic_site
+    browser.driver.set_window_size(390, 900)
+    try:
+        for page in ("index.html", "liste/2010.html", "kommune/730.html",
+                     "en/kommune/751.html", "omraade/energivej.html"):
+            _open_ok(browser, (site / page).as_uri())
+            wide = browser.run("return document.documentElement.scrollWidth - "
+                               "document.documentElement.clientWidth")
+            assert wide <= 0, f"{page} scrolls sideways by {wide} px at 390 px"
+    finally:
+        browser.driver.set_window_size(1280, 1000)

@@ -142,16 +142,18 @@
       }
       var heading = document.getElementById("map-title");
       if (heading) {
-        heading.textContent = "Kort over områderne: " + view.label + ", " + yearSelect.value;
+        heading.textContent = (views.title || "").replace("{view}", view.label)
+          .replace("{year}", yearSelect.value);
       }
       var summary = plot.parentNode.querySelector(".summary");
       if (summary) { summary.textContent = entry.s; }
-      plot.setAttribute("aria-label", "Kort over områderne. " + entry.s);
+      plot.setAttribute("aria-label", (heading ? heading.textContent + ". " : "") + entry.s);
       var figure = plot.closest("figure");
       var details = figure ? figure.nextElementSibling : null;
       var table = details ? details.querySelector("table") : null;
       if (table) {
-        table.querySelector("caption").textContent = "Kortets tal: " + view.label + ", " + yearSelect.value;
+        table.querySelector("caption").textContent = (views.caption || "")
+          .replace("{view}", view.label).replace("{year}", yearSelect.value);
         var body = table.tBodies[0];
         body.innerHTML = "";
         views.names.forEach(function (n, i) {
@@ -236,6 +238,8 @@
     setupRegimes();
     setupPrint();
     document.body.setAttribute("data-ready", "true");
+    // When the page became interactive, for the benchmark (benchmarks/site_timing.py).
+    document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   }
 
   if (document.readyState === "loading") {
