@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 
 from indicators import tables
+from pipelines import safe_paths
 from pipelines.settings import Paths
 
 DB_NAME = "boligmonitor.duckdb"
@@ -318,8 +319,11 @@ def prune_publications(paths: Paths, keep: int) -> list[Path]:
     removed = []
     if paths.publications.is_dir():
         for folder in paths.publications.iterdir():
-            if folder.name not in keep_ids and _is_ours(folder):
-                remove_tree(folder)
+            # Only a folder a refresh made (safe_paths: run id, product entries only, no
+            # link on the way), removed without following any link inside it.
+            if folder.name not in keep_ids and _is_ours(folder) and \
+                    safe_paths.is_publication_folder(folder, paths.home):
+                safe_paths.remove_tree(folder, paths.publications)
                 removed.append(folder)
     return removed
 

@@ -150,3 +150,28 @@ def test_open_regular_refuses_links_and_fifos_without_blocking(tmp_path):
     big.write_bytes(b"x" * 10)
     with pytest.raises(OSError, match="larger than 5 bytes"):
         safe_paths.read_regular(big, 5)
+
+
+def test_the_publication_prune_removes_only_product_publications(tmp_path):
+    from pipelines import publication as pub
+    from pipelines.settings import Paths
+
+    paths = Paths(home=tmp_path / "home", data=tmp_path / "data")
+    ids = [RUN_ID.replace("0b6f", f"0b6{n}") for n in "abc"]
+    for n, refresh_id in enumerate(ids):
+        folder = paths.publication(refresh_id)
+        (folder / "site").mkdir(parents=True)
+        (folder / pub.DB_NAME).write_text("warehouse")
+        (folder / "publication.json").write_text(json.dumps(
+            {"refresh_id": refresh_id, "finished_at": f"2026-01-0{n + 1}T00:00:00+00:00"}))
+    os.symlink(f"publications/{ids[2]}", paths.current)
+    notes = paths.publications / "notes"
+    notes.mkdir()
+    (notes / "referat.txt").write_text("keep")
+    foreign = paths.publication(RUN_ID.replace("0b6f", "0b6d"))
+    foreign.mkdir()
+    (foreign / "budget.xlsx").write_bytes(b"keep")
+    removed = pub.prune_publications(paths, keep=2)
+    assert [p.name for p in removed] == [ids[0]]
+    assert (notes / "referat.txt").exists() and (foreign / "budget.xlsx").exists()
+    assert paths.publication(ids[1]).is_dir() and paths.publication(ids[2]).is_dir()
