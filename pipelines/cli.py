@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import decimal
-import json
 import os
 import sys
 
@@ -101,70 +97,35 @@ def _command() -> str:
     return str(invoked)
 
 
-def _plain(value):
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
 @main.command()
 @click.argument("query", required=False)
 @click.option("--home", type=click.Path(file_okay=False), help=HOME_HELP)
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per row).")
-def sql(query: str | None, home: str | None, as_csv: bool, as_json: bool) -> None:
-    """Run a read-only SQL query on the published warehouse (no QUERY: a prompt)."""
-    from pipelines.analyst import QueryRefused, connect_read_only, run_query
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (NULL as an empty cell).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON Lines: one object per row.")
+@click.option("--file", "file", type=click.Path(dir_okay=False, exists=True),
+              help="Run the statements of this file (each result is printed).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=0, min_open=True),
+              help="Interrupt a statement that runs longer than this many seconds.")
+def sql(query: str | None, home: str | None, as_csv: bool, as_json: bool, file: str | None,
+        timeout_s: float | None) -> None:
+    """Run read-only SQL on the published warehouse (no QUERY and no --file: a prompt)."""
+    from pathlib import Path
 
-    serving = resolve_home(home) / "serving" / "boligmonitor.duckdb"
+    from pipelines.sql_shell import end_quietly_on_closed_pipe, run_command
+
+    if as_csv and as_json:
+        raise click.UsageError("--csv and --json exclude each other: choose one")
+    if query is not None and file is not None:
+        raise click.UsageError("give a QUERY or --file, not both")
+    mode = "csv" if as_csv else "json" if as_json else "table"
     try:
-        conn = connect_read_only(serving)
-    except FileNotFoundError as exc:
+        status = run_command(resolve_paths(home), query, Path(file) if file else None, mode,
+                             timeout_s)
+    except BrokenPipeError:
+        end_quietly_on_closed_pipe()
+    except (FileNotFoundError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-
-    def show(text: str) -> None:
-        columns, rows = run_query(conn, text)
-        if as_json:
-            click.echo(json.dumps([dict(zip(columns, map(_plain, r), strict=True)) for r in rows],
-                                  ensure_ascii=False, indent=1))
-        elif as_csv:
-            writer = csv.writer(sys.stdout)
-            writer.writerow(columns)
-            writer.writerows([[_plain(v) for v in r] for r in rows])
-        else:
-            from tabulate import tabulate
-
-            click.echo(tabulate(rows, headers=columns, tablefmt="simple", missingval="NULL"))
-            click.echo(f"({len(rows)} rows)")
-
-    try:
-        if query is not None:
-            try:
-                show(query)
-            except QueryRefused as exc:
-                raise click.ClickException(str(exc)) from None
-            except Exception as exc:  # duckdb's errors already say what is wrong
-                raise click.ClickException(str(exc).splitlines()[0]) from None
-            return
-        click.echo(f"Read-only SQL on {serving}. End with ';' on a line, Ctrl-D to quit.")
-        buffer = ""
-        while True:
-            try:
-                line = input("sql> " if not buffer else "...> ")
-            except EOFError:
-                click.echo()
-                return
-            buffer += line + "\n"
-            if buffer.strip().endswith(";"):
-                try:
-                    show(buffer)
-                except Exception as exc:  # keep the prompt alive after a bad query
-                    click.echo(f"Error: {str(exc).splitlines()[0]}", err=True)
-                buffer = ""
-    finally:
-        conn.close()
+    sys.exit(status)
 
 
 @main.command("schema-doc")

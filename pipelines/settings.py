@@ -38,6 +38,15 @@ class RefreshOptions(BaseModel):
     keep_run_days: int = Field(
         90, ge=1, description="Days of Dagster run records and failure records kept."
     )
+    analyst_memory_limit: str | None = Field(
+        None, pattern=r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="Memory a `boligmonitor sql` session may use, e.g. \"4GB\" (default: a "
+        "quarter of the machine's RAM, leaving the refresh its share); fixed before the "
+        "analyst's first statement."
+    )
+    analyst_threads: int = Field(
+        1, ge=1, description="Threads a `boligmonitor sql` session may use."
+    )
     max_delivery_bytes: int = Field(
         2 * 1024**3, ge=1, description="Largest delivery (file, or survey folder in all) "
         "read from incoming/; a larger one is rejected before it is read."
