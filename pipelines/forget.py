@@ -151,6 +151,11 @@ def known_waves(paths: Paths) -> dict[str, set[str]]:
                 known.setdefault(wave_id, set()).add(where)
         finally:
             conn.close()
+    # Copies of wave.json in the raw store: a wave whose folder and records are gone.
+    for copy in paths.raw_dir.glob("*/*/wave.json") if paths.raw_dir.is_dir() else []:
+        wave_id = wave_id_of(copy)
+        if wave_id is not None and raw_copy_holder(paths.raw_dir, copy.parent.name):
+            known.setdefault(wave_id, set()).add("raw store")
     return known
 
 
