@@ -76,6 +76,10 @@ class Column:
             return int(row[self.decimals_key])
         return _DECIMALS.get(self.kind, 0)
 
+    def page_label(self, lang: str = "da") -> str:
+        """The header on the page: percentage points carry their unit there, not in cells."""
+        return self.download_label(lang) if self.kind in ("pp1", "pp2") else self.label
+
     def download_label(self, lang: str = "da") -> str:
         """The header of a download: the label with its unit, "Værdi (%)"."""
         key = _UNITS.get(self.kind) or ("unit_persons" if self.unit == "persons" else None)
@@ -158,7 +162,9 @@ def display(value, kind: str, fmt: Locale = DA, decimals: int | None = None) -> 
     if kind in ("pct1", "pct2"):
         return fmt.percent(value, d)
     if kind in ("pp1", "pp2"):
-        return fmt.points(value, d)
+        # The header names the unit ("Afstand til grænsen (procentpoint)"); the cell
+        # keeps the sign, so a table column stays narrow enough for a phone and A4.
+        return fmt.number(value, d, signed=True)
     return str(value)
 
 
