@@ -273,6 +273,19 @@ CASES = [
           "of survey/2010/wave.json", "expected each wave in exactly one folder"], cli=True),
     Case("missing_survey_folder", remove_folder("survey"),
          ["survey/: holds no survey wave; expected one folder per wave"], cli=True),
+    Case("survey_dataset_empty", write_bytes(DATASET_2010, b""),
+         [f"{DATASET_2010}, row 1: file is empty: expected a header row"]),
+    Case("survey_area_column_missing", edit_lines(DATASET_2010, lambda ls: [
+        ls[0].replace(";omraade;", ";omr;"), *ls[1:]]),
+         [f"{DATASET_2010}, row 1, column 'omraade': missing column: expected the area "
+          "variable named in wave.json"]),
+    Case("survey_answer_code_unknown", edit_lines(DATASET_2010, set_field(3, 6, "7")),
+         [f"{DATASET_2010}, row 3, column 'tryg_aften': answer code not in the item "
+          "catalogue for evening_safety: expected one of 1, 2, 3, 4, 5, 9"],
+         never_shown=[RESPONDENT_2]),
+    Case("survey_undecodable_bytes", replace_bytes(DATASET_2010, b"\n2010104;",
+                                                   b"\n2010104\x81\x00;"),
+         [f"{DATASET_2010}, row 3: cannot be decoded as text"], never_shown=[RESPONDENT_2]),
     Case("weight_negative", weight_in_2010("-1,5"),
          [f"{WEIGHT} negative: {WEIGHT_EXPECTED}"], never_shown=[RESPONDENT_2, "-1,5"]),
     Case("weight_zero", weight_in_2010("0"),
@@ -284,6 +297,15 @@ CASES = [
     Case("weight_absurdly_large", weight_in_2010("1000000000000"),
          [f"{WEIGHT} implausibly large: {WEIGHT_EXPECTED}"], cli=True,
          never_shown=[RESPONDENT_2, "1000000000000"]),
+    # Area register.
+    Case("area_listed_twice", edit_lines("areas/areas.csv", lambda ls: [
+        *[t for t in ls if t.strip()], ls[1], ""], encoding="utf-8"),
+         ["areas/areas.csv, row 2, column 'area_id': area_id 'gl_jennumparken' appears more "
+          "than once; expected each area once", "row 10, column 'area_id'"]),
+    Case("membership_year_with_letter_o", edit_lines(
+        "areas/membership.csv", set_field(2, 2, "2O10"), encoding="utf-8"),
+         ["areas/membership.csv, row 2, column 'valid_from': expected a whole number from "
+          "1990 to 2100; found '2O10'"]),
     # Area outlines.
     Case("geojson_text_coordinate", edit_geojson(set_position(1, ["10.05", "56.48"])),
          [f'{GEO} has ring 1, position 2 ["10.05", "56.48"]; expected [longitude, latitude] '
