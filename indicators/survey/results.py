@@ -10,15 +10,33 @@ Method, and why (domain.md §3–4, contract.md):
 - An area is compared with the rest of its wave (every other respondent with
   a substantive answer), not with the wave total that contains the area
   itself, so a large area is not compared partly with itself.
-- Privacy: a figure resting on fewer than `min_answers` answers is not
-  published (primary suppression); its number of answers stays, because the
-  reader needs to know why the figure is missing. The wave's `all` row is
-  published, so when exactly one area is suppressed its count could be
-  recomputed as `all` minus the others; the unsuppressed area with the
-  fewest answers is therefore suppressed too (complementary suppression;
-  ties go to the first area_id so the choice is reproducible). A suppressed
-  area with no substantive answers at all hides nothing (its count is
-  necessarily 0), so it does not trigger complementary suppression.
+- Privacy (domain.md §4, the method is ours): a figure resting on fewer than
+  `min_answers` answers is not published (primary suppression); its number
+  of answers stays, because the reader needs to know why the figure is
+  missing. When exactly one area is suppressed, the unsuppressed area with
+  the fewest answers is suppressed too (complementary suppression; ties go to
+  the first area_id so the choice is reproducible). Complementary
+  suppression alone does not stop group disclosure: with the wave's `all`
+  row published, `all` minus the published areas gives the suppressed
+  areas' total, and when that total is 0 (or all their answers) every
+  suppressed area's count and share follow exactly. Therefore, for each
+  wave × item with a suppressed area that has answers:
+  * the `all` row is suppressed too (count, share and interval NULL, its
+    `n_answers` kept), and
+  * an area's `vs_rest` compares it with the rest of the *published* areas,
+    so not even a significance verdict rests on suppressed answers.
+  Why this is enough, also in weighted waves: every published figure is then
+  a function of the published areas' answers (and weights) and of the
+  numbers of answers alone; which rows are suppressed also depends on the
+  numbers of answers alone. Two waves that differ only in the suppressed
+  areas' answers publish identical rows, so nothing published can tell a
+  suppressed area's count or share apart from any other value it could have
+  (0 … n_answers); the kept `n_answers` is the same in both and discloses
+  no answer. A suppressed area with no substantive answers at all hides
+  nothing (its count is necessarily 0): it triggers neither complementary
+  suppression nor the suppression of the `all` row. Rounding the `all` row
+  was rejected: any fixed rounding grid has edges at which it still pins a
+  zero total exactly.
 - Weights (post-stratification): the share is the weighted share, but
   `n_answers` and `n_positive` stay unweighted counts of answers, because
   they are what the suppression rule and the reader's judgement of precision
@@ -78,10 +96,23 @@ def survey_results(
         .with_columns(pl.lit(ALL_AREAS).alias("area_id"))
     )
     areas = _with_suppression(areas, min_answers)
-    totals = totals.with_columns((pl.col("n_answers") < min_answers).alias("suppressed"))
-    areas = areas.join(
-        totals.select("wave_id", "item_id", *[pl.col(c).alias(f"all_{c}") for c in _SUMS]),
-        on=["wave_id", "item_id"],
+    hidden = (
+        areas.group_by(["wave_id", "item_id"])
+        .agg((pl.col("suppressed") & (pl.col("n_answers") > 0)).any().alias("hides_answers"))
+    )
+    totals = totals.join(hidden, on=["wave_id", "item_id"]).with_columns(
+        ((pl.col("n_answers") < min_answers) | pl.col("hides_answers")).alias("suppressed")
+    ).drop("hides_answers")
+    # The rest an area is compared with: the other *published* areas (suppressed areas
+    # with no answers add nothing, so without suppression this is the whole wave).
+    published = (
+        areas.filter(~pl.col("suppressed"))
+        .group_by(["wave_id", "item_id"])
+        .agg(*[pl.col(c).sum().alias(f"all_{c}") for c in _SUMS])
+    )
+    areas = areas.join(published, on=["wave_id", "item_id"], how="left").with_columns(
+        pl.col("all_n_answers", "all_n_positive").fill_null(0),
+        pl.col("all_sum_w", "all_sum_w_positive", "all_sum_w2").fill_null(0.0),
     )
     rows = [
         _statistics(row, is_area=True, weighted=row["wave_id"] in weighted_waves)

@@ -139,8 +139,8 @@ def test_primary_and_complementary_suppression(order):
     assert_suppressed(rows["b"], 12)
     assert_published(rows["c"])
     assert_published(rows["d"])
-    assert (rows["all"]["n_answers"], rows["all"]["n_positive"]) == (58, 16)
-    assert_published(rows["all"])
+    # The all row would give a + b's total (16 - 11 = 5 of 16): hidden as well.
+    assert_suppressed(rows["all"], 58)
 
 
 def test_two_suppressed_areas_need_no_complement():
@@ -166,7 +166,8 @@ def test_min_answers_is_configurable():
     rows = by_area(survey_results(data, ITEMS, min_answers=3))
     assert all(not row["suppressed"] for row in rows.values())
     rows = by_area(survey_results(data, ITEMS, min_answers=31))
-    assert [area for area, row in sorted(rows.items()) if row["suppressed"]] == ["a", "b", "c"]
+    assert [area for area, row in sorted(rows.items()) if row["suppressed"]] == \
+        ["a", "all", "b", "c"]
 
 
 def test_small_wave_suppresses_the_all_row_too():
@@ -260,3 +261,100 @@ def test_unknown_item_is_refused():
     data = answers(("a", codes(5, 5))).with_columns(pl.lit("noise").alias("item_id"))
     with pytest.raises(ValueError, match="catalogue"):
         survey_results(data, ITEMS)
+
+
+# -- group disclosure (domain.md §4): what an attacker can compute from published rows --
+
+def attack(published: dict[str, dict]) -> dict[str, set[int]]:
+    """Every count of a suppressed area consistent with the published rows of one wave × item.
+
+    Written independently of the product: the attacker knows each area's n_answers, the
+    published areas' n_positive, and (when published) the all row's n_positive, so the
+    suppressed areas' total is `all` minus the published areas and each area's count lies
+    in what the others leave room for. A set with one value is an exact disclosure.
+    """
+    hidden = {a: r for a, r in published.items() if a != "all" and r["suppressed"]}
+    shown = [r for a, r in published.items() if a != "all" and not r["suppressed"]]
+    overall = published["all"]
+    possible = {a: set(range(r["n_answers"] + 1)) for a, r in hidden.items()}
+    if overall["n_positive"] is not None:
+        total = overall["n_positive"] - sum(r["n_positive"] for r in shown)
+        n_hidden = sum(r["n_answers"] for r in hidden.values())
+        for area, row in hidden.items():
+            others = n_hidden - row["n_answers"]
+            possible[area] = {k for k in possible[area] if 0 <= total - k <= others}
+    if overall["share"] is not None:  # the share pins the total the same way
+        assert overall["n_positive"] is not None
+    return possible
+
+
+def flipped(data: pl.DataFrame, areas: set[str]) -> pl.DataFrame:
+    """The same wave with every answer of `areas` turned the other way (1 <-> 5, 2 <-> 4)."""
+    return data.with_columns(
+        pl.when(pl.col("area_id").is_in(sorted(areas)) & pl.col("code").is_in([1, 2, 4, 5]))
+        .then(6 - pl.col("code")).otherwise(pl.col("code")).alias("code"))
+
+
+ADVERSARIAL = {
+    # name: (areas with their answers, weights or None)
+    "one suppressed, all positive": ([("s", codes(6, 0)), ("b", codes(4, 20)),
+                                      ("c", codes(10, 30)), ("d", codes(12, 40))], None),
+    "one suppressed, all negative": ([("s", codes(0, 7)), ("b", codes(4, 20)),
+                                      ("c", codes(10, 30)), ("d", codes(12, 40))], None),
+    "two suppressed, all negative": ([("s", codes(0, 5)), ("t", codes(0, 8)),
+                                      ("c", codes(10, 30)), ("d", codes(12, 40))], None),
+    "two suppressed, all positive": ([("s", codes(5, 0)), ("t", codes(9, 0)),
+                                      ("c", codes(10, 30)), ("d", codes(12, 40))], None),
+    "whole wave negative": ([("s", codes(0, 6)), ("c", codes(0, 30)),
+                             ("d", codes(0, 40))], None),
+    "weighted, suppressed all negative": (
+        [("s", codes(0, 6)), ("t", codes(0, 4)), ("c", codes(10, 30)), ("d", codes(12, 40))],
+        {"s": [0.5] * 6, "t": [2.0] * 4, "c": [1.0] * 40, "d": [1.5] * 52}),
+    "weighted, one suppressed all positive": (
+        [("s", codes(8, 0)), ("b", codes(3, 15)), ("c", codes(10, 30))],
+        {"s": [3.0] * 8, "b": [1.0] * 18, "c": [0.8] * 40}),
+}
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+def test_no_suppressed_count_or_share_can_be_derived(name):
+    areas, weights = ADVERSARIAL[name]
+    data = answers(*areas, weights=weights)
+    rows = by_area(survey_results(data, ITEMS))
+    hidden = {a for a, r in rows.items() if a != "all" and r["suppressed"]}
+    assert hidden, "the wave must suppress something to be a test of disclosure"
+    true_counts = {area: sum(c in (4, 5) for c in answers_) for area, answers_ in areas}
+    for area, possible in attack(rows).items():
+        assert true_counts[area] in possible  # the attack is sound...
+        assert len(possible) > 1, f"{area}'s count {true_counts[area]} is disclosed"
+    # ...and nothing else published depends on the suppressed answers: the same wave with
+    # the suppressed areas' answers reversed publishes exactly the same rows.
+    assert survey_results(flipped(data, hidden), ITEMS).equals(survey_results(data, ITEMS))
+    # The published areas keep their figures.
+    for area, row in rows.items():
+        if area != "all" and area not in hidden:
+            assert_published(row)
+
+
+def test_suppressed_rows_keep_their_number_of_answers_only():
+    areas, _ = ADVERSARIAL["two suppressed, all negative"]
+    rows = by_area(survey_results(answers(*areas), ITEMS))
+    assert_suppressed(rows["s"], 5)
+    assert_suppressed(rows["t"], 8)
+    assert_suppressed(rows["all"], 105)
+
+
+def test_the_rest_is_the_published_areas_when_some_are_suppressed():
+    # s (6 answers, all utrygge) is suppressed and b with it; c is compared with d alone.
+    data = answers(("s", codes(6, 0)), ("b", codes(4, 20)), ("c", codes(30, 70)),
+                   ("d", codes(10, 90)))
+    rows = by_area(survey_results(data, ITEMS))
+    assert chi2_p_value(30, 100, 10, 100) < 0.05
+    assert rows["c"]["vs_rest"] == "over" and rows["d"]["vs_rest"] == "under"
+
+
+def test_an_area_without_answers_does_not_hide_the_all_row():
+    data = answers(("z", [9, 9, None]), ("b", codes(2, 10)), ("c", codes(5, 25)))
+    rows = by_area(survey_results(data, ITEMS))
+    assert (rows["all"]["n_answers"], rows["all"]["n_positive"]) == (42, 7)
+    assert_published(rows["all"])
