@@ -65,11 +65,17 @@ def _existing(path: Path) -> Path:
 def describe(cls_name: str, message: str, code: int | None, home: Path) -> str | None:
     """One sentence for a disk or memory fault, else None (then the error speaks for itself)."""
     text = message.lower()
-    if code in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG} or any(s in text for s in _FULL):
+    full = code in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG} or any(s in text for s in _FULL)
+    if full or (code == errno.EIO or "disk i/o error" in text):
+        # SQLite reports a full disk under its journal as a "disk I/O error": the free
+        # space tells the two apart.
         disk = _existing(_where(message, home))
-        free = shutil.disk_usage(disk).free
-        return (f"the disk holding {disk} is full ({_size(free)} free; a refresh needs about "
-                f"{_size(_needed(home))} more): free space there and run the refresh again")
+        free, needed = shutil.disk_usage(disk).free, _needed(home)
+        if full or free < needed:
+            return (f"the disk holding {disk} is full ({_size(free)} free; a refresh needs "
+                    f"about {_size(needed)} more): free space there and run the refresh again")
+        return (f"the disk holding {disk} reported an input/output error ({_size(free)} "
+                "free): check the disk and its system log, then run the refresh again")
     if code == errno.EROFS or any(s in text for s in _READ_ONLY):
         disk = _existing(_where(message, home))
         return (f"the disk holding {disk} is read-only: remount it read-write (or choose "
