@@ -31,7 +31,25 @@ def trace(kind: str, **properties: Any) -> dict[str, Any]:
 
 
 def figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> Figure:
-    return {"data": traces, "layout": layout}
+    fig = {"data": traces, "layout": layout}
+    if layout.get("separators") == SEPARATORS["en"]:
+        _english_percent(fig)
+    return fig
+
+
+def _english_percent(fig: Figure) -> None:
+    """English writes "46.2%", Danish "46,2 %": the builders write the Danish space,
+    taken out here for an English figure (ticks, hover texts and bar labels)."""
+    for t in fig["data"]:
+        for key in ("hovertemplate",):
+            if isinstance(t.get(key), str):
+                t[key] = t[key].replace(" %<", "%<")
+        if isinstance(t.get("text"), list):
+            t["text"] = [x.replace("\u00a0%", "%").replace(" %", "%") if isinstance(x, str)
+                         else x for x in t["text"]]
+    for name, axis in fig["layout"].items():
+        if name.startswith(("xaxis", "yaxis")) and axis.get("ticksuffix") == " %":
+            axis["ticksuffix"] = "%"
 
 # Colours chosen for WCAG AA: text colours reach 4.5:1 on white, lines and
 # markers at least 3:1; meaning is always also carried by text or shape.
@@ -184,7 +202,8 @@ def trend_figure(
             x=list(projection["years"]), y=list(projection["values"]), mode="lines",
             name=projection.get("name", "Fremskrevet tendens"),
             line={"color": PROJECTION, "width": 2, "dash": "longdash"},
-            hovertemplate="Fremskrevet %{x:.0f}: %{y:.1f} %<extra></extra>",
+            hovertemplate="%{x:.0f}: %{y:.1f} %<extra>"
+            + projection.get("name", "") + "</extra>",
         ))
         all_years += [int(round(y)) for y in projection["years"]]
     shapes, notes = _rule_change_marks(years, rule_changes, rule_change_hover)
@@ -323,12 +342,16 @@ def ranking_figure(
     meets: Sequence[bool | None],
     threshold: float | None,
     threshold_name: str,
+    legends: tuple[str, str] = ("Opfylder kriteriet", "Opfylder ikke kriteriet"),
+    lang: str = "da",
 ) -> Figure:
-    """Areas ranked on one indicator, most worrying first, with the threshold line."""
+    """Areas ranked on one indicator, most worrying first, with the threshold line.
+    legends: the words for met and not met."""
+    decimal = SEPARATORS[lang][0]
     order = list(range(len(names)))[::-1]
     traces = []
-    for flag, legend, colour, mark in ((True, "Opfylder kriteriet", MET, " ✔"),
-                                       (False, "Opfylder ikke kriteriet", NOT_MET, "")):
+    for flag, legend, colour, mark in ((True, legends[0], MET, " ✔"),
+                                       (False, legends[1], NOT_MET, "")):
         idx = [i for i in order if bool(meets[i]) == flag]
         if not idx:
             continue
@@ -336,7 +359,7 @@ def ranking_figure(
             "bar",
             orientation="h", y=[names[i] for i in idx], x=[values[i] for i in idx],
             name=legend, marker={"color": colour},
-            text=[f"{values[i]:.1f}".replace(".", ",") + " %" + mark for i in idx],
+            text=[f"{values[i]:.1f}".replace(".", decimal) + " %" + mark for i in idx],
             textposition="outside", cliponaxis=False,
             hovertemplate="%{y}: %{x:.1f} %<extra>" + legend + "</extra>",
         ))
@@ -350,8 +373,8 @@ def ranking_figure(
                       "font": {"color": THRESHOLD, "size": 12}})
     top = max([v for v in values if v is not None] + [threshold or 0, 1])
     return figure(traces, base_layout(
-        title, shapes=shapes, annotations=notes, height=max(260, 140 + 30 * len(names)),
-        margin={"l": 190, "r": 40, "t": 64, "b": 56}, barmode="overlay",
+        title, lang, shapes=shapes, annotations=notes, height=max(260, 140 + 30 * len(names)),
+        margin={"l": 12, "r": 40, "t": 64, "b": 56}, barmode="overlay",  # automargin
         xaxis=_axis(ticksuffix=" %", range=[0, top * 1.18]),
         yaxis=_axis(type="category", categoryorder="array",
                     categoryarray=[names[i] for i in order], automargin=True),

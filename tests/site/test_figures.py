@@ -89,8 +89,18 @@ def test_survey_area_figure_draws_the_rest_of_the_wave_and_the_whole_wave():
     assert by_name["Resten af undersøgelsen"]["error_y"]["arrayminus"] == [15.1 - 13.3]
 
 
-def test_english_figures_use_english_separators():
-    assert _layout(_trend(lang="en"))["separators"] == ".,"
+def test_english_figures_use_english_separators_and_percent():
+    fig = _trend(lang="en")
+    assert _layout(fig)["separators"] == ".,"
+    assert fig["layout"]["yaxis"]["ticksuffix"] == "%"
+    assert all(" %<" not in t.get("hovertemplate", "") for t in fig["data"])
+    ranking = figures.ranking_figure(title="t", names=["A"], values=[46.04], meets=[True],
+                                     threshold=40.0, threshold_name="Threshold", lang="en",
+                                     legends=("Meets", "Does not meet"))
+    assert ranking["data"][0]["text"] == ["46.0% ✔"] and ranking["data"][0]["name"] == "Meets"
+    danish = figures.ranking_figure(title="t", names=["A"], values=[46.04], meets=[True],
+                                    threshold=40.0, threshold_name="Grænse")
+    assert danish["data"][0]["text"] == ["46,0 % ✔"]
 
 
 def test_trend_without_early_years_skips_rule_changes_before_the_series():
