@@ -11,11 +11,20 @@ import polars as pl
 from assets.mart import mart_asset, publish_table, staging
 from indicators import tables
 from indicators.survey.items import load_items
-from indicators.survey.reader import check_distinct_wave_ids, read_wave, require_waves
+from indicators.survey.reader import (
+    ANSWERS_SCHEMA,
+    NO_WAVES,
+    RESPONDENTS_SCHEMA,
+    check_distinct_wave_ids,
+    read_wave,
+)
 from indicators.survey.results import survey_results
 from pipelines.raw_store import received_copies
 from pipelines.resources import Warehouse, Workspace
 from pipelines.warehouse import read_table, table_metadata, write_table
+
+# staging.survey_waves: the reader's respondents frame with the wave's year and title.
+WAVES_SCHEMA = {**RESPONDENTS_SCHEMA, "year": pl.Int32, "title": pl.String}
 
 
 def _waves(copies: dict[str, Path]) -> dict[str, dict[str, Path]]:
@@ -45,7 +54,8 @@ def staging_survey(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.connect() as conn:
         membership = read_table(conn, "staging.membership")
         waves = _waves(received_copies(conn, "survey"))
-        require_waves(waves)
+        if not waves:
+            context.log.warning(NO_WAVES)
         configs = []
         for folder, files in sorted(waves.items()):
             # The reader takes a folder; the raw copies live by content hash, so give
@@ -66,8 +76,9 @@ def staging_survey(context: dg.AssetExecutionContext, warehouse: Warehouse):
                     pl.lit(wave.config.title).alias("title"),
                 )
             )
-        answer_frame = pl.concat(answers) if answers else pl.DataFrame()
-        respondent_frame = pl.concat(respondents) if respondents else pl.DataFrame()
+        answer_frame = pl.concat(answers) if answers else pl.DataFrame(schema=ANSWERS_SCHEMA)
+        respondent_frame = (pl.concat(respondents) if respondents
+                            else pl.DataFrame(schema=WAVES_SCHEMA))
         write_table(conn, "staging.survey_answers", answer_frame)
         write_table(conn, "staging.survey_waves", respondent_frame)
     # Answers are personal data: count them, never preview them.

@@ -168,13 +168,11 @@ def read_wave(
                       warnings)
 
 
-def require_waves(folders: Iterable[str]) -> None:
-    """A data directory has at least one wave: the contract's layout marks its optional
-    inputs as optional, and survey/ is not one of them."""
-    if not list(folders):
-        raise InputError(InputProblem(
-            "survey/", "holds no survey wave; expected one folder per wave with its "
-            "wave.json and dataset.csv (survey/<wave>/wave.json, contract.md)"))
+# A data directory without survey waves is legitimate (a municipality without a
+# survey, or one whose only wave was forgotten on request): the survey tables are
+# published empty and the run says so, which an accidental loss of survey/ also needs.
+NO_WAVES = ("survey/ holds no survey wave (survey/<wave>/wave.json): the survey tables are "
+            "published empty and every survey indicator is unknown")
 
 
 def check_distinct_wave_ids(waves: list[tuple[str, WaveConfig]]) -> None:

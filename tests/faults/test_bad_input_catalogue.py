@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
+import duckdb
 import fastexcel
 import pytest
 
@@ -31,7 +32,7 @@ from indicators.inputs.geo import read_geojson
 from indicators.inputs.kaas import combine_deliveries, read_kaas_file
 from indicators.inputs.measures import load_delivery_labels
 from indicators.inputs.reference import read_official_status, read_reference
-from indicators.survey.reader import check_distinct_wave_ids, read_wave, require_waves
+from indicators.survey.reader import NO_WAVES, check_distinct_wave_ids, read_wave
 from pipelines.raw_store import discover
 from tests.e2e.conftest import SAMPLE, digest_tree, run_cli
 
@@ -63,7 +64,6 @@ def read_data_directory(data: Path) -> dict:
     read_official_status(files.get("reference/official_status.csv"),
                          "reference/official_status.csv", areas)
     folders = sorted({str(PurePosixPath(n).parent) for n in files if n.startswith("survey/")})
-    require_waves(folders)
     waves = []
     for folder in folders:
         wave = read_wave(data / folder, folder, membership.drop("_row"))
@@ -71,7 +71,7 @@ def read_data_directory(data: Path) -> dict:
         check_distinct_wave_ids(waves)
     if "areas/areas.geojson" in files:
         read_geojson(files["areas/areas.geojson"], "areas/areas.geojson")
-    return {"kaas": kaas.values}
+    return {"kaas": kaas.values, "waves": [config.wave_id for _, config in waves]}
 
 
 # --- defects -----------------------------------------------------------------------------
@@ -271,8 +271,6 @@ CASES = [
     Case("duplicate_wave_folder", copy_folder("survey/2010", "survey/2010_kopi"),
          ["survey/2010_kopi/wave.json, column 'wave_id': wave_id '2010' is also the wave_id "
           "of survey/2010/wave.json", "expected each wave in exactly one folder"], cli=True),
-    Case("missing_survey_folder", remove_folder("survey"),
-         ["survey/: holds no survey wave; expected one folder per wave"], cli=True),
     Case("survey_dataset_empty", write_bytes(DATASET_2010, b""),
          [f"{DATASET_2010}, row 1: file is empty: expected a header row"]),
     Case("survey_area_column_missing", edit_lines(DATASET_2010, lambda ls: [
@@ -344,10 +342,17 @@ def test_reading_the_defect_names_file_place_column_and_expectation(broken):
     assert_names_the_place(case, str(err.value))
 
 
+def test_a_data_directory_without_survey_waves_is_read(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    remove_folder("survey")(data)
+    assert read_data_directory(data)["waves"] == []
+
+
 def test_the_good_sample_reads_without_error():
     # Without this, a catalogue case could pass on a problem the sample itself has.
-    kaas = read_data_directory(SAMPLE)["kaas"]
-    assert kaas.height > 0
+    read = read_data_directory(SAMPLE)
+    assert read["kaas"].height > 0 and read["waves"] == ["2010", "2012", "2023"]
 
 
 def test_xlsx_formula_with_a_saved_value_is_read_as_that_value(tmp_path):
@@ -412,3 +417,18 @@ def test_refresh_fails_clearly_and_publication_is_untouched(broken, good_home, t
     assert_names_the_place(case, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
     assert published(home) == before
+
+
+@pytest.mark.e2e
+def test_refresh_without_survey_waves_publishes_empty_survey_tables_and_says_so(tmp_path):
+    # Not a defect: a municipality without a survey, or whose only wave was forgotten.
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    remove_folder("survey")(data)
+    home = tmp_path / "home"
+    result = run_cli("refresh", "--data", str(data), "--home", str(home))
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert NO_WAVES in result.stdout + result.stderr
+    with duckdb.connect(str(home / "serving" / "boligmonitor.duckdb"), read_only=True) as conn:
+        assert conn.execute("SELECT count(*) FROM mart.survey_results").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM mart.area_status").fetchone()[0] > 0
