@@ -239,10 +239,11 @@ def _claim(plan: WavePlan, paths: Paths, rows: list[tuple[str, str, str]]) -> No
         if len(parts) >= 3 and parts[0] == "survey":
             by_group.setdefault((group, f"survey/{parts[1]}"), []).append((name, digest))
     for (_, folder), files in by_group.items():
-        ours = folder in plan.folder_names or any(
-            PurePosixPath(n).name == "wave.json" and (
-                d in plan.hashes or _wave_json_names(paths.raw_dir, d) == plan.wave_id)
-            for n, d in files)
+        # The folder's wave.json in that group decides; only without one does the folder
+        # name (a current folder of the wave) count.
+        configs = [d for n, d in files if PurePosixPath(n).name == "wave.json"]
+        ours = any(d in plan.hashes or _wave_json_names(paths.raw_dir, d) == plan.wave_id
+                   for d in configs) if configs else folder in plan.folder_names
         if ours:
             plan.folder_names.add(folder)
             for name, digest in files:
@@ -355,13 +356,26 @@ def _files_under(folder: Path) -> list[Path]:
 
 
 def _mentions(path: Path, markers: list[bytes]) -> list[bytes]:
+    """The markers a file holds, read in blocks (a warehouse file may be large)."""
     if not markers:
         return []
+    overlap = max(len(m) for m in markers)
+    # E-mail markers may be thousands: one pass of the address pattern finds them all.
+    addresses = {m for m in markers if EMAIL.fullmatch(m)}
+    literal = [m for m in markers if m not in addresses]
+    found: set[bytes] = set()
     try:
-        data = path.read_bytes()
+        with open_regular(path) as handle:
+            tail = b""
+            for block in iter(lambda: handle.read(8 << 20), b""):
+                window = tail + block
+                found |= {m for m in literal if m not in found and m in window}
+                if addresses:
+                    found |= addresses.intersection(EMAIL.findall(window))
+                tail = window[-overlap:]
     except OSError:
         return []
-    return [m for m in markers if m in data]
+    return [m for m in markers if m in found]
 
 
 def _find_runs(plan: WavePlan, paths: Paths) -> None:
@@ -435,18 +449,22 @@ def _delete_runs(paths: Paths, plan: WavePlan) -> list[str]:
     instance = prepare_instance(paths)
     deleted = []
     for run_id in sorted(plan.runs):
-        if instance.get_run_by_id(run_id) is not None:
+        found = instance.get_run_by_id(run_id) is not None
+        if found:
             instance.delete_run(run_id)
-        deleted.append(run_id)
         # The run's own event-log file and compute logs, now empty of meaning.
         shard = paths.dagster_home / "history" / "runs" / f"{run_id}.db"
         for leftover in (shard, shard.with_name(shard.name + "-wal"),
                          shard.with_name(shard.name + "-shm")):
             if leftover.is_file() and not leftover.is_symlink():
                 remove_file(leftover, paths.dagster_home)
+                found = True
         logs = paths.dagster_home / "storage" / run_id
         if logs.is_dir() and not logs.is_symlink():
             remove_tree(logs, paths.dagster_home)
+            found = True
+        if found:
+            deleted.append(run_id)
     instance.dispose()
     vacuum_dagster(paths)
     return [f"Dagster run {run_id} (record and event log)" for run_id in deleted]
@@ -477,8 +495,9 @@ def compact_private_warehouse(paths: Paths) -> bool:
             remove_file(leftover, paths.home)
     conn = duckdb.connect(str(source))
     try:
+        name = conn.execute("SELECT current_database()").fetchone()[0]
         conn.execute(f"ATTACH '{fresh}' AS fresh")
-        conn.execute("COPY FROM DATABASE private TO fresh")
+        conn.execute(f'COPY FROM DATABASE "{name}" TO fresh')
         conn.execute("DETACH fresh")
     finally:
         conn.close()
