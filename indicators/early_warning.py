@@ -164,7 +164,7 @@ def watch_signals(described: pl.DataFrame, area_status: pl.DataFrame,
         rows = described.filter(pl.col("regime") == regime_id)
         if rows.is_empty():
             continue
-        wide = rows.group_by(AREA_YEAR).agg(_wide(regime)).join(
+        wide = _wide(rows, regime).join(
             area_status.filter(pl.col("regime") == regime_id).drop("regime"),
             on=AREA_YEAR, how="left")
         frames += [wide.filter(when).select(
@@ -179,22 +179,25 @@ def watch_signals(described: pl.DataFrame, area_status: pl.DataFrame,
     )
 
 
-def _wide(regime: Regime) -> list[pl.Expr]:
-    """Aggregations turning one regime's criterion rows into columns per criterion and level."""
-    columns = []
+WIDE_FIELDS = {"meets_threshold": "meets", "distance_pp": "distance",
+               "projected_year": "flip", "value": "value", "threshold": "threshold"}
+
+
+def _wide(rows: pl.DataFrame, regime: Regime) -> pl.DataFrame:
+    """One regime's criterion rows as one row per area-year, with a column per field,
+    criterion and level (`meets_k1_uden_tilknytning_main`, ...). One join per criterion
+    and level: a pivot or filtered aggregations were several times slower nationally."""
+    wide = rows.select(AREA_YEAR).unique()
     for criterion, spec in regime.criteria.items():
         for level in ("main", "forebyggelse"):
             if spec.threshold_for(level) is None:
                 continue
-            this = (pl.col("indicator_id") == criterion) & (pl.col("level") == level)
             suffix = f"{criterion}_{level}"
-            columns += [
-                pl.col(name).filter(this).first().alias(f"{alias}_{suffix}")
-                for name, alias in (("meets_threshold", "meets"), ("distance_pp", "distance"),
-                                    ("projected_year", "flip"), ("value", "value"),
-                                    ("threshold", "threshold"))
-            ]
-    return columns
+            this = rows.filter((pl.col("indicator_id") == criterion) & (pl.col("level") == level))
+            wide = wide.join(this.select(*AREA_YEAR, *[
+                pl.col(field).alias(f"{alias}_{suffix}") for field, alias in WIDE_FIELDS.items()
+            ]), on=AREA_YEAR, how="left")
+    return wide
 
 
 def _known(criterion: str, level: Level) -> pl.Expr:

@@ -54,13 +54,19 @@ def criterion_distances(indicator_values: pl.DataFrame, catalogue: Catalogue) ->
     )
 
 
-def _ols(y: str, x: str = "x") -> dict[str, pl.Expr]:
-    """Aggregations giving the OLS slope of y on x and its standard error."""
-    n = pl.len().cast(pl.Float64)
-    sx, sy = pl.col(x).sum(), pl.col(y).sum()
-    sxx = (pl.col(x) ** 2).sum() - sx**2 / n
-    sxy = (pl.col(x) * pl.col(y)).sum() - sx * sy / n
-    syy = (pl.col(y) ** 2).sum() - sy**2 / n
+def _moments(y: str) -> list[pl.Expr]:
+    """Per-row terms whose sums give an OLS fit of y on x (sums aggregate fast)."""
+    return [pl.col(y).alias(f"s_{y}"), (pl.col("x") * pl.col(y)).alias(f"sx_{y}"),
+            (pl.col(y) ** 2).alias(f"ss_{y}")]
+
+
+def _ols(y: str) -> dict[str, pl.Expr]:
+    """OLS slope of y on x and its standard error, from the sums of the window's terms."""
+    n = pl.col("n").cast(pl.Float64)
+    sx, sy = pl.col("s_x"), pl.col(f"s_{y}")
+    sxx = pl.col("s_xx") - sx**2 / n
+    sxy = pl.col(f"sx_{y}") - sx * sy / n
+    syy = pl.col(f"ss_{y}") - sy**2 / n
     slope = sxy / sxx
     residual_ss = pl.max_horizontal(syy - slope * sxy, pl.lit(0.0))
     residual_se = (residual_ss / (n - 2)).sqrt()
@@ -75,30 +81,44 @@ def add_trends(current: pl.DataFrame, history: pl.DataFrame, trend_lists: int,
     every year and regime. Years with an unknown value are left out; fewer
     than `min_points` known years give no trend.
     """
+    # The joins run on one integer per series (area, regime, indicator, level) and the
+    # year: joining on the four strings made this the slowest step of the early warning.
+    series = ["area_id", "regime", "indicator_id", "level"]
+    ids = history.select(series).unique().with_row_index("series_id")
+    known = (
+        history.filter(pl.col("value").is_not_null() & pl.col("distance_pp").is_not_null())
+        .join(ids, on=series)
+        .select("series_id", pl.col("year").alias("past_year"), "value", "distance_pp")
+    )
     offsets = pl.DataFrame({"back": list(range(trend_lists))}, schema={"back": pl.Int32})
+    targets = current.select(CRITERION_KEY).with_row_index("row").join(ids, on=series)
     window = (
-        current.select(CRITERION_KEY)
+        targets.select("series_id", "year")
         .join(offsets, how="cross")
         .with_columns((pl.col("year") - pl.col("back")).alias("past_year"))
-        .join(
-            history.select(
-                "area_id", pl.col("year").alias("past_year"), "regime", "indicator_id", "level",
-                "value", "distance_pp"),
-            on=["area_id", "past_year", "regime", "indicator_id", "level"],
-        )
-        .filter(pl.col("value").is_not_null() & pl.col("distance_pp").is_not_null())
+        .join(known, on=["series_id", "past_year"])
         .with_columns((-pl.col("back")).cast(pl.Float64).alias("x"))
     )
     value_fit = _ols("value")
     distance_fit = _ols("distance_pp")
-    fits = window.group_by(CRITERION_KEY).agg(
-        pl.len().cast(pl.Int32).alias("trend_points"),
-        value_fit["slope"].alias("trend_pp_per_year"),
-        distance_fit["slope"].alias("distance_trend_pp_per_year"),
-        distance_fit["slope_se"].alias("slope_se"),
+    terms = [pl.col("x").alias("s_x"), (pl.col("x") ** 2).alias("s_xx"),
+             *_moments("value"), *_moments("distance_pp")]
+    fits = (
+        window.select("series_id", "year", *terms)
+        .group_by("series_id", "year")
+        .agg(pl.len().alias("n"), pl.exclude("series_id", "year").sum())
+        .select(
+            "series_id", "year",
+            pl.col("n").cast(pl.Int32).alias("trend_points"),
+            value_fit["slope"].alias("trend_pp_per_year"),
+            distance_fit["slope"].alias("distance_trend_pp_per_year"),
+            distance_fit["slope_se"].alias("slope_se"),
+        )
+        .join(targets.select("row", "series_id", "year"), on=["series_id", "year"])
+        .drop("series_id", "year")
     )
     enough = pl.col("trend_points") >= min_points
-    return current.join(fits, on=CRITERION_KEY, how="left").with_columns(
+    return current.with_row_index("row").join(fits, on="row", how="left").drop("row").with_columns(
         pl.col("trend_points").fill_null(0),
         *[pl.when(enough).then(pl.col(c)).alias(c)
           for c in ("trend_pp_per_year", "distance_trend_pp_per_year", "slope_se")],
