@@ -1,15 +1,14 @@
-"""One published home from the shipped sample, refreshed once per test session."""
+"""Running the real command in end-to-end tests. The shared homes built with it
+(`sample_home`, `published_copy`, `sample_copy`) are fixtures of tests/conftest.py, so
+every test folder uses the same one refresh per session."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -29,27 +28,3 @@ def digest_tree(folder: Path) -> dict[str, str]:
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*")) if p.is_file()
     }
-
-
-@pytest.fixture(scope="session")
-def sample_digest_before() -> dict[str, str]:
-    return digest_tree(SAMPLE)
-
-
-@pytest.fixture(scope="session")
-def sample_home(tmp_path_factory, sample_digest_before) -> Path:
-    """A home refreshed from the shipped sample through the real command."""
-    home = tmp_path_factory.mktemp("home")
-    result = run_cli("refresh", "--home", str(home))
-    assert result.returncode == 0, result.stderr[-4000:]
-    # What the refresh printed, for the privacy test's search of log lines.
-    (home.parent / f"{home.name}-output.txt").write_text(result.stdout + result.stderr)
-    return home
-
-
-@pytest.fixture
-def sample_copy(tmp_path) -> Path:
-    """A private copy of the sample that a test may break."""
-    target = tmp_path / "data"
-    shutil.copytree(SAMPLE, target)
-    return target

@@ -46,11 +46,9 @@ def refresh_id(serving) -> str:
 
 
 @pytest.fixture
-def published(tmp_path, sample_copy):
-    home = tmp_path / "home"
-    first = run_cli("refresh", "--home", str(home), "--data", str(sample_copy))
-    assert first.returncode == 0, first.stderr[-3000:]
-    return home, sample_copy
+def published(published_copy):
+    """A home with one publication of the sample (a copy of the session's), and its data."""
+    return published_copy
 
 
 def test_reader_keeps_its_snapshot_while_a_refresh_publishes(published):
