@@ -69,6 +69,20 @@ def write_kommune_pages(data: SiteData, writer: PageWriter) -> None:
                 changes.append({"year": change_year, "entries": [
                     {"area": data.areas[c.area_id], "href": root + data.areas[c.area_id].href,
                      "text": change_words(w, [c])[0]} for c in rows]})
+        alerts = []
+        for r in data.refresh_changes(code):
+            area = data.areas.get(r["area_id"])
+            if area is None:
+                continue
+            regime = data.rules.regime_in_force(r["list_year"])
+            alerts.append({
+                "date": w.msgs.long_date(r["changed_at"]), "area": area,
+                "href": root + area.href,
+                "text": w.t("kommune.alert", before=w.colour_label(r["colour_before"]).lower(),
+                            after=w.colour_label(r["colour_after"]).lower()),
+                "added": [w.signal_code_words(c, regime) for c in r["signals_added"] or []],
+                "removed": [w.signal_code_words(c, regime)
+                            for c in r["signals_removed"] or []]})
         table = status_table(data, w, year, ids, slug="status", root=root,
                              caption=w.t("kommune.table_caption", name=name, year=year))
         rankings = ranking_charts(data, w, year, ids) if len(ids) > 1 else []
@@ -77,6 +91,7 @@ def write_kommune_pages(data: SiteData, writer: PageWriter) -> None:
             page_title=w.t("kommune.page_title", name=municipality_name(code)),
             nav="oversigt", uses_plotly=bool(rankings), data=data, w=w, year=year,
             name=municipality_name(code), code=code, blocks=blocks, changes=changes,
+            alerts=alerts,
             previous_year=previous, table=table, rankings=rankings,
             overview_href=root + "index.html",
         )

@@ -306,6 +306,9 @@ class SiteData:
         self._read_early_warning(frames["early_warning"])
         self._read_signals(frames["area_signals"])
         self._read_changes(frames["status_changes"])
+        self._signal_changes: dict[int | None, list[dict]] = {}
+        for r in frames["signal_changes"].sort("changed_at", descending=True).to_dicts():
+            self._signal_changes.setdefault(_as_int(r["municipality_code"]), []).append(r)
         self._survey = _rows(frames["survey_results"])
         self._waves_info = _rows(frames.get("survey_waves"))
         self._official = _rows(frames["official_comparison"])
@@ -415,6 +418,10 @@ class SiteData:
         if year is None or year == (self.list_years[0] if self.list_years else None):
             return None
         return Change(area_id, year, self._changes.get((area_id, year), []))
+
+    def refresh_changes(self, code: int | None) -> list[dict]:
+        """mart.signal_changes of the municipality's areas, newest refresh first."""
+        return self._signal_changes.get(code, [])
 
     def changes_in(self, year: int, area_ids: list[str] | None = None) -> list[StatusChange]:
         ids = self.area_order if area_ids is None else area_ids
@@ -620,14 +627,21 @@ class SiteData:
 
     # --- provenance ----------------------------------------------------------
 
-    def data_years_used(self, area_id: str | None = None) -> list[str]:
-        """Data years behind the current list, per criterion, and the span of the series."""
+    def data_years_used(self, area_id: str | None = None, msgs=None) -> list[str]:
+        """Data years behind the current list, per criterion, and the span of the series,
+        in the language of `msgs` (a messages.Messages; default Danish)."""
+        if msgs is None:
+            from indicators.site.messages import Messages
+            msgs = Messages.load("da")
         out = []
         if area_id is not None:
             state = self.state(area_id)
             for c in state.criteria if state else []:
                 if c.data_years:
-                    out.append(f"{c.code} på listen {state.year}: {c.data_years}")
+                    out.append(msgs.t("areabox.data_years_item",
+                                      code=msgs.t(f"rules.indicator.{c.indicator_id}.code"),
+                                      year=state.year,
+                                      years=str(c.data_years).replace("-", "\u2013")))
         if area_id is None:
             if self._data_years_all is None:
                 self._data_years_all = _years_in(self._values.values())
@@ -635,7 +649,7 @@ class SiteData:
         else:
             years = _years_in(self._values_by_area.get(area_id, []))
         if years:
-            out.append(f"tidsserierne: dataår {min(years)}–{max(years)}")
+            out.append(msgs.t("areabox.data_years_span", first=min(years), last=max(years)))
         return out
 
 

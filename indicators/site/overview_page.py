@@ -91,7 +91,7 @@ def status_table(data: SiteData, w: Words, year: int, area_ids: list[str], *, sl
                            "data-municipality": str(area.municipality_code),
                            "data-colour": colour})
     return DataTable(slug=slug, columns=columns, rows=rows, row_attributes=attributes,
-                     caption=caption, note=t("overview.table.note"))
+                     caption=caption, note=t("overview.table.note"), lang=w.lang)
 
 
 def _official_words(data: SiteData, w: Words, area_id: str, year: int) -> str | None:
@@ -117,16 +117,21 @@ def municipality_table(data: SiteData, w: Words, year: int, root: str) -> DataTa
                Column("areas", t("overview.table.areas"), "int")]
     columns += [Column(c, w.colour_label(c), "int") for c in COLOUR_ORDER]
     rows, attributes = [], []
+    summaries = []
     for code, name in data.municipalities():
         ids = data.areas_in(code)
-        counts = data.colour_counts(year, ids)
+        summaries.append((code, name, ids, data.colour_counts(year, ids)))
+    # Where to act first: most red areas, then orange, then yellow (Danish order within).
+    summaries.sort(key=lambda m: tuple(-m[3][c] for c in COLOUR_ORDER[:3]))
+    for code, name, ids, counts in summaries:
         rows.append({"municipality": Link(name, f"{root}kommune/{code}.html"),
                      "areas": len(ids), **counts})
         worst = next((c for c in COLOUR_ORDER if counts[c]), "green")
         attributes.append({"data-municipality": str(code), "data-colour": worst})
     return DataTable(slug=f"kommuner_{year}", caption=t("overview.municipalities_caption",
                                                         year=year),
-                     columns=columns, rows=rows, row_attributes=attributes)
+                     note=t("overview.municipalities_note"),
+                     columns=columns, rows=rows, row_attributes=attributes, lang=w.lang)
 
 
 def ranking_charts(data: SiteData, w: Words, year: int, area_ids: list[str],
@@ -176,12 +181,13 @@ def ranking_charts(data: SiteData, w: Words, year: int, area_ids: list[str],
                    "value": c.value, "threshold": c.threshold, "margin": c.margin,
                    "meets": c.meets, "data_years": c.data_years}
                   for i, (n, c) in enumerate(known + unknown)],
-            note=w.t("overview.ranking.note"),
+            note=w.t("overview.ranking.note"), lang=w.lang,
         )
         figure = ranking_figure(
             title=title, names=[n for n, _ in known], values=[c.value for _, c in known],
             meets=[c.meets for _, c in known], threshold=threshold,
-            threshold_name=threshold_name,
+            threshold_name=threshold_name, lang=w.lang,
+            legends=(w.t("common.chart.met"), w.t("common.chart.not_met")),  # H7
         )
         charts.append(Chart(id=f"rank-{code.lower()}", title=title, summary=summary,
                             figure=figure, table=table))

@@ -184,6 +184,18 @@ class Words:
                                                        category=self.colour_label(s.colour))))
         return out
 
+    def signal_code_words(self, code: str, regime: str | None) -> str:
+        """"near:udsat:k2_domte" (mart.signal_changes) as "Tæt på listen (udsat
+        boligområde, K2)"."""
+        kind, *parts = code.split(":")
+        words = [self.status_label(p, regime).lower() if p in self.data.rules.all_statuses()
+                 else self.indicator_code(p) if p in self.data.rules.indicator_ids
+                 else self.t("signals.item") if p == "evening_safety" else p
+                 for p in parts]
+        label = self.t(f"signals.kinds.{kind}") if self.msgs.has(f"signals.kinds.{kind}") \
+            else kind
+        return f"{label} ({', '.join(words)})" if words else label
+
     def survey_sentence(self, s: Signal) -> str:
         if s.threshold is None:  # a weighted wave: the rest's weighted share is not published
             return self.t("signals.survey_noref", wave=self.wave_label(s.wave_id),

@@ -299,9 +299,17 @@ def synthetic_frames(optional: bool = True) -> dict[str, pl.DataFrame]:
         status, values, frames["survey_results"], catalogue).to_dicts())
     frames["status_changes"] = _frame("status_changes", compute_status_changes(
         status, catalogue).to_dicts())
+    frames["signal_changes"] = _frame("signal_changes", [])
     frames["official_comparison"] = _frame("official_comparison", [])
     frames["municipality_year"] = _frame("municipality_year", [])
     if optional:
+        # One refresh that turned Vangdalen from green to yellow.
+        frames["signal_changes"] = _frame("signal_changes", [{
+            "area_id": "vangdalen", "municipality_code": 730, "list_year": CURRENT,
+            "changed_at": dt.date(2025, 3, 4), "refresh_id": "test-refresh-0000",
+            "colour_before": "green", "colour_after": "yellow",
+            "signals_added": ["near:forebyggelsesomraade:k2_domte"],
+            "signals_removed": ["survey:evening_safety"]}])
         frames["survey_waves"] = pl.DataFrame(wave_rows)
         frames["municipality_year"] = _frame("municipality_year", _municipality_rows())
         frames["official_comparison"] = _frame("official_comparison", [
