@@ -186,6 +186,7 @@ class PageWriter:
         folder.mkdir(parents=True, exist_ok=True)
         stem = Path(relative_page).stem
         for table in tables:
+            table.lang = self.lang  # page, CSV and XLSX in the page's language
             write_downloads(table, folder, stem)
 
     def page(self, relative_path: str, template: str, *, tables: list[DataTable],
