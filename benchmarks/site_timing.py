@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from indicators import tables
 from indicators.site.build import build_site
@@ -61,8 +62,16 @@ def read_frames(db: Path) -> tuple[dict, dict]:
     marts are the same tables; its refresh record is then a stand-in)."""
     conn = duckdb.connect(str(db), read_only=True)
     try:
-        frames = {t.name: conn.execute(f"SELECT * FROM {t.qualified}").pl()
-                  for t in tables.PUBLISHED if t.name != "refresh"}
+        frames = {}
+        for t in tables.PUBLISHED:
+            if t.name == "refresh":
+                continue
+            try:
+                frames[t.name] = conn.execute(f"SELECT * FROM {t.qualified}").pl()
+            except duckdb.CatalogException:
+                # A home published before the table existed: time the build without it.
+                print(f"note: {db} has no {t.qualified}; built as an empty table")
+                frames[t.name] = pl.DataFrame({c: [] for c in t.column_names()})
         try:
             row = conn.execute("SELECT * FROM mart.refresh").pl().to_dicts()[0]
         except duckdb.CatalogException:
