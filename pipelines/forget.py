@@ -53,6 +53,7 @@ class WavePlan:
 
     wave_id: str
     folders: list[Path] = field(default_factory=list)  # <data>/survey/<name>/
+    incoming: list[Path] = field(default_factory=list)  # deliveries of it in incoming/
     folder_names: set[str] = field(default_factory=set)  # survey/<name>, current or past
     hashes: dict[str, str] = field(default_factory=dict)  # sha256 -> a file name it had
     shared: dict[str, str] = field(default_factory=dict)  # sha256 -> the other user
@@ -72,6 +73,8 @@ class WavePlan:
         lines = [f"Survey wave {self.wave_id}:"]
         lines += [f"  folder        {f}" for f in self.folders] or \
             ["  folder        (none left in the data directory)"]
+        lines += [f"  incoming      {f} (a delivery of this wave, not yet loaded)"
+                  for f in self.incoming]
         for table, rows in sorted(self.published_rows.items()):
             lines.append(f"  published     {table}: {rows} rows (live serving file)")
         for table, rows in sorted(self.private_rows.items()):
@@ -135,11 +138,26 @@ def _survey_folders(data_dir: Path) -> dict[str, list[Path]]:
     return found
 
 
+def _incoming_waves(data_dir: Path) -> dict[str, list[Path]]:
+    """Wave folders waiting in incoming/ (real folders only), by the wave_id they name."""
+    found: dict[str, list[Path]] = {}
+    box = data_dir / "incoming"
+    if box.is_dir() and not box.is_symlink():
+        for folder in sorted(box.iterdir()):
+            if folder.is_dir() and not folder.is_symlink():
+                wave_id = wave_id_of(folder / "wave.json")
+                if wave_id is not None:
+                    found.setdefault(wave_id, []).append(folder)
+    return found
+
+
 def known_waves(paths: Paths) -> dict[str, set[str]]:
     """wave_id -> where it is known: the data directory, the warehouse, publications."""
     known: dict[str, set[str]] = {}
     for wave_id in _survey_folders(paths.data):
         known.setdefault(wave_id, set()).add("data directory")
+    for wave_id in _incoming_waves(paths.data):
+        known.setdefault(wave_id, set()).add("incoming/")
     sources = [(paths.private_db, "private warehouse")]
     sources += [(p.folder / DB_NAME, f"publication {p.refresh_id}") for p in publications(paths)]
     for db, where in sources:
@@ -188,6 +206,15 @@ def plan_forget(paths: Paths, wave_id: str) -> WavePlan:
                 digest = _file_sha(path)
                 if digest:
                     plan.hashes[digest] = path.relative_to(paths.data).as_posix()
+        _collect_personal(plan, folder)
+    # A delivery of the wave waiting in incoming/ would bring it back with the next run.
+    for folder in _incoming_waves(paths.data).get(wave_id, []):
+        plan.incoming.append(folder)
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                digest = _file_sha(path)
+                if digest:
+                    plan.hashes.setdefault(digest, path.relative_to(paths.data).as_posix())
         _collect_personal(plan, folder)
     _from_history(plan, paths)
     _from_publications(plan, paths)
@@ -393,6 +420,13 @@ def forget(paths: Paths, plan: WavePlan) -> list[str]:
     for folder in plan.folders:
         if is_wave_folder(folder, paths.data, plan.wave_id):
             removed.append(f"folder {remove_tree(folder, paths.data)}")
+    box = paths.data / "incoming"
+    for folder in plan.incoming:
+        if wave_id_of(folder / "wave.json") == plan.wave_id:
+            removed.append(f"incoming delivery {remove_tree(folder, box)}")
+            report = folder.with_name(folder.name + ".error.txt")
+            if report.is_file() and not report.is_symlink():
+                remove_file(report, box)
     for holder in plan.raw_holders:
         if raw_copy_holder(paths.raw_dir, holder.name) == holder:
             remove_tree(holder, paths.raw_dir)
@@ -543,7 +577,8 @@ def verify_forgotten(paths: Paths, plan: WavePlan) -> Verification:
     """Search the home (and the data directory's survey/) for anything of the wave."""
     result = Verification()
     left = _survey_folders(paths.data).get(plan.wave_id, [])
-    result.checked.append("data directory survey/ folders")
+    left += _incoming_waves(paths.data).get(plan.wave_id, [])
+    result.checked.append("data directory survey/ and incoming/ folders")
     result.found += [f"wave folder {f}" for f in left]
 
     raw_files = _files_under(paths.raw_dir)

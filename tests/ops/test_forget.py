@@ -130,3 +130,16 @@ def test_the_final_check_names_what_is_left(tmp_path):
     check = forget.verify_forgotten(paths, plan)
     assert not check.clean
     assert check.found == ["dagster/history/runs/stray.db holds e-mail addresses (1 matches)"]
+
+
+def test_a_waiting_delivery_of_the_wave_goes_too(tmp_path):
+    paths, _ = setup_home(tmp_path)
+    waiting = paths.data / "incoming" / "beboer2020_igen"
+    shutil.copytree(paths.data / "survey" / "2020", waiting)
+    (waiting.parent / "notes.txt").write_text("keep")
+    plan = forget.plan_forget(paths, "2020")
+    assert plan.incoming == [waiting]
+    assert any("incoming      " in line for line in plan.describe(paths))
+    forget.forget(paths, plan)
+    assert not waiting.exists() and (waiting.parent / "notes.txt").exists()
+    assert forget.verify_forgotten(paths, plan).clean
