@@ -4,9 +4,10 @@
 import dagster as dg
 
 from indicators import tables
-from indicators.catalogue import catalogue_version
+from indicators.catalogue import catalogue_version, load_catalogue
 from indicators.inputs.geo import read_geojson
 from indicators.site.build import build_site
+from pipelines.alerts import send_alerts
 from pipelines.causes import from_exception
 from pipelines.failures import failures_since_last_publication, record_publication
 from pipelines.fault_injection import kill_point
@@ -132,6 +133,7 @@ def publish_serving(
             f"refresh {context.run.run_id} is published (warehouse and site), but afterwards "
             + "; ".join(problems)
         )
+    mailed = _mail_signal_changes(context, warehouse, options)
     return dg.MaterializeResult(
         metadata={
             "serving_file": str(paths.serving_db),
@@ -142,5 +144,21 @@ def publish_serving(
             "pruned_raw_copies": removed_copies,
             "pruned_run_records": removed_runs,
             "incoming_deliveries_moved_into_place": moved,
+            "signal_change_mails": mailed,
         }
     )
+
+
+def _mail_signal_changes(context: dg.AssetExecutionContext, warehouse: Warehouse,
+                         options) -> int:
+    """This refresh's mart.signal_changes rows to the addresses of `alerts:`, only once
+    the refresh is live and succeeded; a failure is logged, never fails the refresh."""
+    try:
+        with warehouse.connect() as conn:
+            changes = conn.execute("SELECT * FROM mart.signal_changes WHERE refresh_id = ?",
+                                   [context.run.run_id]).pl()
+            areas = read_table(conn, "mart.areas")
+        return send_alerts(changes, areas, options.alerts, load_catalogue(), context.log.warning)
+    except Exception as exc:  # the publication is live; the mail is a courtesy
+        context.log.warning(f"after publishing, the signal-change mails failed: {exc}")
+        return 0

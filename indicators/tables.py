@@ -317,6 +317,33 @@ AREA_SIGNALS = Table(
     ],
 )
 
+SIGNAL_CHANGES = Table(
+    name="signal_changes",
+    description=(
+        "The areas whose colour or signals changed at a refresh, accumulated over the "
+        "home's publications: the previous publication's current list year against this "
+        "refresh's, each under the regime in force (mart.area_signals), one row per area "
+        "and refresh. A home's first refresh records nothing (there is no before); a "
+        "failed refresh never went live, so it is never the before."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("municipality_code", "INTEGER", "DST municipality code.", nullable=False),
+        _c("list_year", "INTEGER", "This refresh's current list year.", nullable=False),
+        _c("changed_at", "DATE", "The refresh's date (UTC).", nullable=False),
+        _c("refresh_id", "VARCHAR", "The refresh that published the change.", nullable=False),
+        _c("colour_before", "VARCHAR", "Colour in the previous publication.", nullable=False,
+           allowed=["red", "orange", "yellow", "green", "grey"]),
+        _c("colour_after", "VARCHAR", "Colour in this refresh.", nullable=False,
+           allowed=["red", "orange", "yellow", "green", "grey"]),
+        _c("signals_added", "VARCHAR[]", "Signals the area gained, as signal:status:criterion "
+           "(the parts that apply; survey: survey:item).", nullable=False),
+        _c("signals_removed", "VARCHAR[]", "Signals the area lost, written the same way.",
+           nullable=False),
+    ],
+    key=["area_id", "refresh_id"],
+)
+
 OFFICIAL_COMPARISON = Table(
     name="official_comparison",
     description="The published list status (reference/official_status.csv) beside the "
@@ -333,7 +360,7 @@ OFFICIAL_COMPARISON = Table(
 )
 
 PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, SURVEY_RESULTS, INDICATOR_VALUES,
-                          AREA_STATUS, EARLY_WARNING, AREA_SIGNALS, STATUS_CHANGES,
+                          AREA_STATUS, EARLY_WARNING, AREA_SIGNALS, SIGNAL_CHANGES, STATUS_CHANGES,
                           OFFICIAL_COMPARISON, MUNICIPALITY_YEAR]
 
 

@@ -10,11 +10,11 @@ BOLIGMONITOR_SMTP_HOST (and optionally _PORT, _FROM, _TO comma-separated).
 from __future__ import annotations
 
 import os
-import smtplib
 from datetime import UTC, datetime
-from email.message import EmailMessage
 
 import duckdb
+
+from pipelines.mail import send_mail
 
 FAILED_RUNS_DDL = """
 CREATE SCHEMA IF NOT EXISTS ops;
@@ -61,21 +61,13 @@ def send_failure_mail(run_id: str, step: str, error: str, published: bool = Fals
 
     `published`: the run's publication had gone live before the failure (a step after
     the swap failed, or the process died right after it)."""
-    host = os.environ.get("BOLIGMONITOR_SMTP_HOST")
     recipients = os.environ.get("BOLIGMONITOR_SMTP_TO")
-    if not host or not recipients:
+    if not recipients:
         return False
-    message = EmailMessage()
-    message["Subject"] = f"Boligmonitor: nightly refresh failed ({step})"
-    message["From"] = os.environ.get("BOLIGMONITOR_SMTP_FROM", "boligmonitor@localhost")
-    message["To"] = recipients
     outcome = (
         f"Its publication is live: the warehouse and site show refresh {run_id}."
         if published else
         "The published warehouse and site are unchanged (they show the last good refresh)."
     )
-    message.set_content(f"Run {run_id} failed at {step}.\n\n{error}\n\n{outcome}")
-    port = int(os.environ.get("BOLIGMONITOR_SMTP_PORT", "25"))
-    with smtplib.SMTP(host, port, timeout=30) as smtp:
-        smtp.send_message(message)
-    return True
+    return send_mail(recipients, f"Boligmonitor: nightly refresh failed ({step})",
+                     f"Run {run_id} failed at {step}.\n\n{error}\n\n{outcome}")

@@ -8,15 +8,18 @@ project checkout (a git-ignored `home/` and the shipped `data/sample/`).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = PROJECT_ROOT / "data" / "sample"
 DEFAULT_HOME = PROJECT_ROOT / "home"
 OPTIONS_FILE = "boligmonitor.yaml"
+# Syntax only: one @, no spaces, a dotted domain (delivery is the relay's business).
+EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+")
 
 
 class RefreshOptions(BaseModel):
@@ -51,6 +54,35 @@ class RefreshOptions(BaseModel):
         2 * 1024**3, ge=1, description="Largest delivery (file, or survey folder in all) "
         "read from incoming/; a larger one is rejected before it is read."
     )
+
+    alerts: dict[int, list[str]] = Field(
+        default_factory=dict, description="Who is mailed when a refresh changes an area's "
+        "colour or signals, per DST municipality code (\"0730\" or 730): "
+        "`{\"0730\": [\"planner@randers.dk\"]}`; needs BOLIGMONITOR_SMTP_HOST."
+    )
+
+    @field_validator("alerts", mode="before")
+    @classmethod
+    def _alert_codes_and_addresses(cls, raw: object) -> object:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            raise ValueError("alerts: expected a mapping of municipality code to addresses")
+        checked: dict[int, list[str]] = {}
+        for key, addresses in raw.items():
+            code = str(key).strip()
+            if not re.fullmatch(r"\d{3,4}", code) or not 101 <= int(code) <= 999:
+                raise ValueError(f"alerts: {key!r} is not a municipality code (DST code "
+                                 "101-999, e.g. \"0730\")")
+            if isinstance(addresses, str):
+                addresses = [addresses]
+            if not isinstance(addresses, list) or not addresses:
+                raise ValueError(f"alerts {code}: expected a list of e-mail addresses")
+            for address in addresses:
+                if not isinstance(address, str) or not EMAIL.fullmatch(address):
+                    raise ValueError(f"alerts {code}: {address!r} is not an e-mail address")
+            checked[int(code)] = list(addresses)
+        return checked
 
     @classmethod
     def load(cls, home: Path) -> RefreshOptions:

@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines import failures, reconcile
+from pipelines import failures, mail, reconcile
 from pipelines.publication import swap_in
 from pipelines.reconcile import HOST_TAG, PROCESS_STARTED_TAG, process_tags
 from pipelines.settings import Paths
@@ -147,7 +147,7 @@ class FakeSMTP:
 def test_the_mail_says_what_is_published(monkeypatch, published, says):
     monkeypatch.setenv("BOLIGMONITOR_SMTP_HOST", "relay.invalid")
     monkeypatch.setenv("BOLIGMONITOR_SMTP_TO", "drift@kommune.invalid")
-    monkeypatch.setattr(failures.smtplib, "SMTP", FakeSMTP)
+    monkeypatch.setattr(mail.smtplib, "SMTP", FakeSMTP)
     FakeSMTP.sent = []
     assert failures.send_failure_mail("r1", "publish/serving", "boom", published=published)
     body = FakeSMTP.sent[0].get_content()
