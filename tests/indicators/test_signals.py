@@ -285,3 +285,14 @@ def test_rows_are_ordered_most_severe_first_and_local_gives_none_yet() -> None:
         (r["colour"] for r in signals.to_dicts()), key=["red", "orange", "yellow"].index)
     assert set(signals.get_column("signal")) == {"floor", "survey"}
     assert _rows(signals, signal="local") == []
+
+
+def test_rows_are_unique_by_signal_status_criterion_and_wave() -> None:
+    # No key is declared (its fields may be NULL), so the grain is checked here:
+    # near K1 for udsat and for parallelsamfund are two rows, told apart by status.
+    signals = (Marts().area("a", 2022, values={K3: 70.0, K5: 60.0, K1: 39.0})
+               .wave("w2020", 2020, {"a": (60, 30, "over")}).signals())
+    grain = ["area_id", "year", "regime", "signal", "status", "indicator_id", "wave_id"]
+    assert signals.select(grain).is_duplicated().sum() == 0
+    assert {(r["status"], r["indicator_id"]) for r in _rows(signals, signal="near")} >= {
+        ("udsat", K1), ("parallelsamfund", K1)}
