@@ -545,7 +545,7 @@ def _municipality_context(p: _Page, state) -> tuple[list[str], DataTable | None]
     return sentences, table
 
 
-def _deciding(state, charts: list[Chart], p: _Page) -> set[str]:
+def _deciding(state, charts: list[Chart], p: _Page, budget: int) -> set[str]:
     """The charts a printed handout keeps (at most PRINT_CHARTS): the criteria met at
     the list threshold, then those a signal names (near, forebyggelse), then the
     nearest to their threshold; the others are left to the screen."""
@@ -560,7 +560,7 @@ def _deciding(state, charts: list[Chart], p: _Page) -> set[str]:
     for indicator_id in met + signalled + nearest:
         if indicator_id not in keep and indicator_id in p.catalogue.indicators:
             keep.append(indicator_id)
-    ids = [f"trend-{p.code(i).lower()}" for i in keep[:PRINT_CHARTS]]
+    ids = [f"trend-{p.code(i).lower()}" for i in keep[:budget]]
     return {c.id for c in charts if c.id in ids}
 
 
@@ -570,7 +570,7 @@ def _survey_matters(state) -> bool:
 
 
 # A handout of two A4 pages holds the status box, the criteria table and this many
-# trend charts (plus the survey chart when the survey flags the area).
+# charts: the survey chart when the survey flags the area, the trend charts for the rest.
 PRINT_CHARTS = 2
 
 
@@ -609,6 +609,7 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
             box = status_box(data, writer.words, area_id)
         has_prevention = any(c.forebyggelse_threshold is not None
                              for c in (state.criteria if state else []))
+        print_survey = survey is not None and _survey_matters(state)
         intro = p.t("area.trend.intro", regime=p.regime_label(data.current_regime),
                     years=p.msgs.join(p.rules.rule_change_years))
         if has_prevention:
@@ -622,8 +623,9 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
             reasons=data.reasons(state) if state else [], change=data.change(area_id),
             previous_year=data.previous_year,
             regime_label=p.regime_label(data.current_regime),
-            key_figures=key_figures, charts=charts, print_charts=_deciding(state, charts, p),
-            print_survey=_survey_matters(state),
+            key_figures=key_figures, charts=charts,
+            print_charts=_deciding(state, charts, p, PRINT_CHARTS - print_survey),
+            print_survey=print_survey,
             survey=survey, survey_totals=survey_totals, history=history, official=official,
             municipality=municipality,
             context=context_sentences, trend_intro=intro, provenance=provenance,
