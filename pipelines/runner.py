@@ -74,7 +74,7 @@ def first_error(result: dg.ExecuteInProcessResult, home: Path | None = None) -> 
             if plain:
                 return f"{step_label(event.step_key, result.job_def)}: {plain}"
             message = error.message.strip()
-            if error.cls_name == "InputError":
+            if error.cls_name in {"InputError", "AfterPublishError"}:
                 # The problems already say file, row and column; the class name adds nothing.
                 message = message.split(": ", 1)[-1]
             return f"{step_label(event.step_key, result.job_def)}: {message}"
