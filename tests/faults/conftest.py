@@ -41,7 +41,7 @@ def published_state(home: Path) -> Published:
             digest.update(str(path.relative_to(site)).encode())
             digest.update(path.read_bytes())
     method = (site / "metode.html").read_text(encoding="utf-8")
-    site_ids = set(re.findall(r"kørsel <code>([0-9a-f-]{36})</code>", method))
+    site_ids = set(re.findall(r"kørsel (?:<code>)?([0-9a-f]{8}-[0-9a-f-]{27})", method))
     assert len(site_ids) == 1, site_ids
     current = home / "current"
     return Published(
