@@ -126,7 +126,7 @@ def sniff_delimiter(
         what = (
             f"header lacks column {', '.join(map(repr, best_missing))}; expected the columns"
             if best_missing is not None
-            else "header does not split into the expected columns"
+            else "header does not split into columns under any accepted delimiter; expected the columns"
         )
         raise InputError(
             InputProblem(

@@ -142,3 +142,39 @@ def test_rollback_republishes_the_previous_publication(published):
     assert result.returncode == 0, result.stderr
     assert refresh_id(serving) == first_id
     assert (home / "site").resolve().parent.name == first_id
+
+
+def test_a_failure_after_the_swap_is_told_as_published(published, monkeypatch):
+    """Moving incoming deliveries into place comes after the swap and cannot undo it: when
+    it fails, the refresh says the new publication is live, and what failed."""
+    import assets.publish
+    from pipelines.publication import live_refresh_id
+
+    home, data = published
+    paths = Paths(home=home, data=data)
+    before = live_refresh_id(paths)
+    (data / "incoming").mkdir()
+    delivery = data / "incoming" / "national.csv"
+    delivery.write_bytes((data / "reference" / "national.csv").read_bytes())
+
+    def cannot_move(conn, data_dir):
+        raise PermissionError(13, "Permission denied", str(data_dir / "reference"))
+
+    monkeypatch.setattr(assets.publish, "settle_incoming", cannot_move)
+    monkeypatch.setenv("DAGSTER_HOME", "")  # run_refresh sets it; restored afterwards
+    outcome = run_refresh(paths)
+    assert not outcome.success
+    assert outcome.published_this_run and outcome.published_after != before
+    assert not outcome.unchanged
+    assert outcome.error.startswith(
+        f"publish/serving: refresh {outcome.run_id} is published (warehouse and site), but "
+        "afterwards moving the incoming deliveries it read into place: "
+        f"{data / 'reference'} cannot be written or read by this user")
+    assert refresh_id(home / "serving" / "boligmonitor.duckdb") == outcome.run_id
+    # The delivery is in what is published: it waits for the next run, not rejected.
+    assert delivery.exists()
+    assert not (data / "incoming" / "national.csv.error.txt").exists()
+    conn = duckdb.connect(str(home / "warehouse" / "private.duckdb"), read_only=True)
+    recorded = conn.execute("SELECT run_id, step FROM ops.failed_runs").fetchall()
+    conn.close()
+    assert recorded == [(outcome.run_id, "publish/serving")]

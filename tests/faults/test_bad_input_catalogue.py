@@ -253,8 +253,8 @@ CASES = [
     Case("year_with_letter_o", edit_lines(KAAS_CSV, set_field(2, 1, "2O15")),
          [f"{ROW2} 'aar'", "expected a whole number from 1990 to 2100", "found '2O15'"]),
     Case("wrong_delimiter", edit_lines(KAAS_CSV, lambda ls: [t.replace(";", "|") for t in ls]),
-         [f"{KAAS_CSV}, row 1: header does not split into the expected columns "
-          "afdeling_id;aar;maal;vaerdi separated by ';'"]),
+         [f"{KAAS_CSV}, row 1: header does not split into columns under any "
+          "accepted delimiter; expected the columns afdeling_id;aar;maal;vaerdi separated by ';'"]),
     Case("header_missing_column", edit_lines(KAAS_CSV, lambda ls: [
         ls[0].replace(";maal", ""), *ls[1:]]),
          [f"{KAAS_CSV}, row 1: header lacks column 'maal'"], cli=True),
