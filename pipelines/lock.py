@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 
 class LockTimeout(RuntimeError):
-    pass
+    """The home's lock cannot be taken: another holder, or a lock file that is not ours."""
 
 
 @contextmanager
@@ -23,7 +24,16 @@ def exclusive_lock(path: Path, timeout_s: float, on_wait=None) -> Iterator[None]
     leaves a stale lock behind.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = path.open("a+")
+    # The lock is truncated and rewritten below: never through a link planted at its
+    # name (that would overwrite a file that is not ours), and readable by us alone.
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LockTimeout(f"{path} is a symbolic link: expected the home's own lock file") from None
+        raise
+    os.fchmod(fd, 0o600)  # a lock left by an older version under a loose umask
+    handle = os.fdopen(fd, "r+")
     deadline = time.monotonic() + timeout_s
     told = False
     try:
