@@ -48,6 +48,22 @@ class Measure(_Model):
         return self.unit == "personer"
 
 
+class LocalMeasure(_Model):
+    """A measure beyond the criteria (contract.md's second table), read from kaas/ or
+    local/ for the local model (domain.md §7); no criterion uses it."""
+
+    label_da: str
+    label_en: str
+    unit: Literal["personer", "fuldtidspersoner", "dage", "antal"]
+    sources: list[Literal["dst", "police", "municipality", "housing_organisation"]] = Field(
+        min_length=1)
+
+    @property
+    def whole(self) -> bool:
+        """Persons, dwellings and evictions are counted, never split."""
+        return self.unit in ("personer", "antal")
+
+
 class Reference(_Model):
     """A national or regional reference value (reference/*.csv)."""
 
@@ -381,6 +397,7 @@ class Catalogue(_Model):
     schema_version: Literal[1]
     first_list_year: int
     measures: dict[str, Measure]
+    local_measures: dict[str, LocalMeasure] = Field(default_factory=dict)
     references: dict[str, Reference]
     residents_measure: str
     indicators: dict[str, Indicator]
@@ -391,6 +408,9 @@ class Catalogue(_Model):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Catalogue:
+        both = sorted(set(self.measures) & set(self.local_measures))
+        if both:
+            raise ValueError(f"local_measures {', '.join(both)} are also criteria measures")
         if self.residents_measure not in self.measures:
             raise ValueError(f"residents_measure {self.residents_measure!r} is not a measure")
         for ind_id, ind in self.indicators.items():
@@ -502,7 +522,11 @@ class Catalogue(_Model):
         )
 
     def whole_measures(self) -> list[str]:
-        return sorted(m for m, spec in self.measures.items() if spec.whole)
+        return sorted(m for m, spec in self.all_measures().items() if spec.whole)
+
+    def all_measures(self) -> dict[str, Measure | LocalMeasure]:
+        """Every maal a delivery may carry: the criteria's and the local model's."""
+        return {**self.measures, **self.local_measures}
 
 
 def catalogue_version(path: Path | str | None = None) -> str:
