@@ -30,7 +30,8 @@ def exclusive_lock(path: Path, timeout_s: float, on_wait=None) -> Iterator[None]
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise LockTimeout(f"{path} is a symbolic link: expected the home's own lock file") from None
+            raise LockTimeout(
+                f"{path} is a symbolic link: expected the home's own lock file") from None
         raise
     os.fchmod(fd, 0o600)  # a lock left by an older version under a loose umask
     handle = os.fdopen(fd, "r+")

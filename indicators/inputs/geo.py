@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.errors import InputError, InputProblem
+from indicators.inputs.files import read_input_bytes
 
 MAX_PROBLEMS = 20
 _POSITION = "[longitude, latitude] in WGS84 degrees (longitude -180..180, latitude -90..90)"
@@ -24,7 +25,7 @@ _POSITION = "[longitude, latitude] in WGS84 degrees (longitude -180..180, latitu
 def read_geojson(path: Path, name: str) -> dict:
     """A FeatureCollection with `properties.area_id` on every feature, or InputError."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(read_input_bytes(path, name).decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(InputProblem(name, "cannot be decoded: expected UTF-8 GeoJSON")) from None
     except json.JSONDecodeError as exc:

@@ -14,6 +14,7 @@ calculated, a merged range) is an error naming the cell.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import polars as pl
 
 from indicators.errors import InputError, InputProblem
 from indicators.excel_cells import column_letter
+from indicators.inputs.files import read_input_bytes
 from indicators.inputs.measures import DeliveryLabels, load_measures, whole_number_measures
 from indicators.inputs.schemas import (
     AFDELING_PATTERN,
@@ -188,8 +190,9 @@ def _year_list(years: list[int]) -> str:
 
 def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
     """Wide layout: title rows, then `afdeling_id | maal | <year> | ...`."""
+    content = read_input_bytes(path, name)  # once, for both readers below
     try:
-        reader = fastexcel.read_excel(path)
+        reader = fastexcel.read_excel(content)
         sheet_name = reader.sheet_names[0]
         grid = reader.load_sheet(0, header_row=None, dtypes="string").to_polars()
     except Exception as exc:  # fastexcel raises its own error types per failure
@@ -238,7 +241,7 @@ def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.D
     if problems:
         raise InputError(problems)
     read_positions = {0, 1} | {cols.index(column) for column, _, _ in year_columns}
-    _refuse_cells_read_as_empty(path, name, sheet_name, excel_header_row, read_positions)
+    _refuse_cells_read_as_empty(content, name, sheet_name, excel_header_row, read_positions)
     body = grid.slice(header_index + 1).with_row_index("_i")
     body = body.with_columns((pl.col("_i") + excel_header_row + 1).cast(pl.Int64).alias("_row"))
     body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cols))
@@ -266,7 +269,7 @@ def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.D
 
 
 def _refuse_cells_read_as_empty(
-    path: Path, name: str, sheet: str, header_row: int, read_positions: set[int]
+    content: bytes, name: str, sheet: str, header_row: int, read_positions: set[int]
 ) -> None:
     """Error cells, formulas without a saved value and merged ranges in the header row and
     in the cells read below it (the afdeling, maal and year columns): fastexcel reads
@@ -274,7 +277,7 @@ def _refuse_cells_read_as_empty(
     that is not a year). Title rows above the header and notes beside the table may be
     merged and calculated as they like."""
     try:
-        issues = first_sheet_issues(path)
+        issues = first_sheet_issues(io.BytesIO(content))
     except (zipfile.BadZipFile, KeyError, StopIteration, ElementTree.ParseError) as exc:
         raise InputError(InputProblem(
             name, f"cannot be read as an XLSX workbook ({exc.__class__.__name__})")) from None

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from indicators.errors import InputError, InputProblem
+from indicators.inputs.files import read_input_bytes
 
 
 class Measure(BaseModel):
@@ -67,7 +68,7 @@ def load_delivery_labels(path: Path, name: str) -> DeliveryLabels | None:
     if not path.exists():
         return None
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(read_input_bytes(path, name).decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(

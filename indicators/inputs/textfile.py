@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from indicators.errors import InputError, InputProblem
+from indicators.inputs.files import read_input_bytes
 
 DELIMITERS = {";": "';'", ",": "','", "\t": "tab"}
 SUPPRESSED = ".."
@@ -126,7 +127,8 @@ def sniff_delimiter(
         what = (
             f"header lacks column {', '.join(map(repr, best_missing))}; expected the columns"
             if best_missing is not None
-            else "header does not split into columns under any accepted delimiter; expected the columns"
+            else ("header does not split into columns under any accepted delimiter; "
+                  "expected the columns")
         )
         raise InputError(
             InputProblem(
@@ -169,7 +171,7 @@ def read_text_table(
     header holds all of them.
     """
     name = name or str(path)
-    return parse_text_table(path.read_bytes(), name, expected_columns)
+    return parse_text_table(read_input_bytes(path, name), name, expected_columns)
 
 
 def parse_text_table(
@@ -246,13 +248,14 @@ def read_text_columns(
     goes through `parse_text_table`, which also gives the precise error for a malformed
     line.
     """
-    text, _ = decode(path.read_bytes(), name)
+    data = read_input_bytes(path, name)
+    text, _ = decode(data, name)
     if text and not text.isspace():
         frame = _split_simple(text, name, columns)
         if frame is not None:
             return frame
     del text
-    table = parse_text_table(path.read_bytes(), name, columns)
+    table = parse_text_table(data, name, columns)
     positions = {c: table.index(c) for c in columns}
     cells = {c: [row[at].strip() for row in table.rows] for c, at in positions.items()}
     return pl.DataFrame(cells, schema={c: pl.Utf8 for c in columns}).with_columns(

@@ -20,7 +20,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 from xml.etree import ElementTree
 
 from indicators.excel_cells import column_letter
@@ -45,7 +45,7 @@ class CellIssue:
     error: str | None = None  # the error code of an error cell, e.g. "#DIV/0!"
 
 
-def first_sheet_issues(path: Path) -> list[CellIssue]:
+def first_sheet_issues(path: Path | BinaryIO) -> list[CellIssue]:
     """Formula cells without a saved value, error cells and merged ranges of the first
     sheet, in sheet order. Raises zipfile.BadZipFile, KeyError or ElementTree.ParseError
     when the file is not a readable workbook."""

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 import polars as pl
 
 from indicators.errors import InputError, InputProblem, Warnings
+from indicators.inputs.files import read_input_bytes
 from indicators.inputs.textfile import (
     DELIMITERS,
     NumberError,
@@ -498,7 +499,7 @@ def _read_labels(
 ) -> pl.DataFrame:
     """Value labels of the item variables, from labels.csv (no header row)."""
     try:
-        text, _ = decode(path.read_bytes(), name)
+        text, _ = decode(read_input_bytes(path, name), name)
     except InputError as exc:
         warnings.add(f"{exc} (labels.csv is optional and was ignored)")
         return pl.DataFrame(schema=LABELS_SCHEMA)

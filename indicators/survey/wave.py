@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from indicators.errors import InputError, InputProblem
+from indicators.inputs.files import read_input_bytes
 from indicators.survey.items import SurveyItem, load_items
 
 AREA_ID_PATTERN = r"^[a-z0-9_]+$"
@@ -215,7 +216,7 @@ def load_wave_config(
             InputProblem(name, "file is missing: expected wave.json describing the wave")
         )
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_input_bytes(path, name).decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(InputProblem(name, "cannot be decoded: expected UTF-8 JSON")) from exc
     try:
