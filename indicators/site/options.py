@@ -17,14 +17,6 @@ class SiteOptions(BaseModel):
         "is the site root, every other mirrors it under its code (site/en/)."
     )
     site_title: str = Field("Boligmonitor", description="Name in every page header.")
-    near_threshold_pp: float = Field(
-        5.0, ge=0, description="A criterion not met but this close (percentage points) to its "
-        "threshold is named among the reasons to watch an area."
-    )
-    near_threshold_relative: float = Field(
-        0.15, ge=0, description="... and at most this fraction of the threshold itself, so a "
-        "criterion with a low threshold (K2, about 3 %) is not called near at 1 point away."
-    )
     municipality_filter_from: int = Field(
         2, ge=1, description="Show a municipality filter on the overview from this many "
         "municipalities."
