@@ -5,6 +5,7 @@ import dagster as dg
 import polars as pl
 
 from indicators import tables
+from indicators.area_members import area_afdelinger
 from indicators.area_year import area_residents, municipality_totals
 from pipelines.checks import asset_key, check_results, check_specs
 from pipelines.resources import Warehouse
@@ -80,6 +81,16 @@ def mart_area_year(warehouse: Warehouse) -> dg.MaterializeResult:
                              "FROM staging.kaas WHERE maal = 'beboere'").pl()
         frame = area_residents(residents, read_table(conn, "staging.membership"))
         return publish_table(conn, tables.AREA_YEAR, frame)
+
+
+@mart_asset(tables.AREA_AFDELINGER, deps=[staging("kaas"), staging("membership")],
+            kinds={"duckdb", "polars"})
+def mart_area_afdelinger(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        # Which (afdeling, year) cells exist is all it needs, not a national table's values.
+        cells = conn.sql("SELECT DISTINCT afdeling_id, aar FROM staging.kaas").pl()
+        frame = area_afdelinger(read_table(conn, "staging.membership"), cells)
+        return publish_table(conn, tables.AREA_AFDELINGER, frame)
 
 
 @mart_asset(tables.MUNICIPALITY_YEAR, deps=[staging("kaas"), staging("afdelinger")],

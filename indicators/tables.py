@@ -102,7 +102,11 @@ SURVEY_RESULTS = Table(
         "the item's positive answers (for evening_safety: 4-5, 'utryg' or 'meget utryg') "
         "among substantive answers, with a 95 % Wilson interval and the comparison with "
         "the rest of the wave. Cells resting on fewer than the minimum number of answers "
-        "are suppressed, with complementary suppression (domain.md §4)."
+        "are suppressed, with complementary suppression (a second area when exactly one "
+        "is) and against group disclosure: when a suppressed area of the wave has answers, "
+        "the wave's 'all' row is suppressed too (its n_answers kept), since 'all' less the "
+        "published areas would reveal them, and vs_rest compares with the rest of the "
+        "published areas (domain.md §4; method: indicators/survey/results.py)."
     ),
     columns=[
         _c("wave_id", "VARCHAR", "Survey wave.", nullable=False),
@@ -124,10 +128,40 @@ SURVEY_RESULTS = Table(
         _c("vs_rest", "VARCHAR",
            "'over', 'under' or 'ingen forskel' against the rest of the wave; NULL on 'all'.",
            allowed=["over", "under", "ingen forskel"]),
-        _c("suppressed", "BOOLEAN", "TRUE when the cell is suppressed (primary or "
-           "complementary).", nullable=False),
+        _c("suppressed", "BOOLEAN", "TRUE when the cell is suppressed (primary, "
+           "complementary, or the 'all' row of a wave with a suppressed area that has "
+           "answers).", nullable=False),
     ],
     key=["wave_id", "area_id", "item_id"],
+)
+
+AREA_AFDELINGER = Table(
+    name="area_afdelinger",
+    description=(
+        "Which afdelinger make up each area, by year: the membership as read "
+        "(areas/membership.csv), one row per area, afdeling and membership period, with "
+        "the data years the period covers in this warehouse. A list year L counts the "
+        "afdelinger valid in L; a data year's residents those valid in that year "
+        "(domain.md §2). Ids and years only: an afdeling's own figures are not published "
+        "(beside the area's sum they could reveal a suppressed cell, domain.md §4)."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("afdeling_id", "VARCHAR", "The afdeling (organisation-department, e.g. 027-0051).",
+           nullable=False),
+        _c("valid_from", "INTEGER", "First year the afdeling belongs to the area (inclusive).",
+           nullable=False),
+        _c("valid_to", "INTEGER", "Last year it belongs (inclusive); NULL = still belongs."),
+        _c("first_data_year", "INTEGER", "First data year held in the warehouse (for any "
+           "afdeling) within the period; NULL when the period lies outside the data."),
+        _c("last_data_year", "INTEGER", "Last data year held within the period; NULL when "
+           "the period lies outside the data."),
+        _c("years_with_data", "INTEGER", "Data years within the period with at least one "
+           "register cell of this afdeling (a value or a suppressed cell); fewer than the "
+           "years from first_data_year to last_data_year when a year was not delivered.",
+           nullable=False, minimum=0),
+    ],
+    key=["area_id", "afdeling_id", "valid_from"],
 )
 
 INDICATOR_VALUES = Table(
@@ -359,9 +393,81 @@ OFFICIAL_COMPARISON = Table(
     key=["area_id", "year", "status"],
 )
 
-PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, SURVEY_RESULTS, INDICATOR_VALUES,
+PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, AREA_AFDELINGER, SURVEY_RESULTS,
+                          INDICATOR_VALUES,
                           AREA_STATUS, EARLY_WARNING, AREA_SIGNALS, SIGNAL_CHANGES, STATUS_CHANGES,
                           OFFICIAL_COMPARISON, MUNICIPALITY_YEAR]
+
+PLANS = Table(
+    name="plans",
+    description=(
+        "The social-housing plans and the areas each covers (areas/plans.csv, optional), one "
+        "row per plan and area; an area's years in a plan may differ from the plan's other "
+        "areas (an area joining later). The plans the effect evaluation reads (domain.md §8)."
+    ),
+    columns=[
+        _c("plan_id", "VARCHAR", "Short stable key of the plan.", nullable=False),
+        _c("plan_name", "VARCHAR", "The plan's name.", nullable=False),
+        _c("area_id", "VARCHAR", "An area the plan covers.", nullable=False),
+        _c("start_year", "INTEGER", "First calendar year of the plan in the area (inclusive).",
+           nullable=False),
+        _c("end_year", "INTEGER", "Last calendar year (inclusive); NULL = ongoing."),
+    ],
+    key=["plan_id", "area_id"],
+)
+
+PLAN_EFFECTS = Table(
+    name="plan_effects",
+    description=(
+        "Effect evaluation per plan, area, indicator and comparison (domain.md §8): the "
+        "change in the plan's area from the pre window (data years start-3 to start-1) to "
+        "the post window (start+1 to the plan's end or the newest data year) against the "
+        "mean change of comparison areas without a plan in start-3 to end (difference in "
+        "differences), every area delimited as in the plan's start year; a window's mean "
+        "needs 2 known years. Survey items: the latest wave before the start against the "
+        "latest in the post window, against the rest of those waves. An effect is not "
+        "proof that the plan caused it (moves, regression to the mean). Method: "
+        "docs/method.md."
+    ),
+    columns=[
+        _c("plan_id", "VARCHAR", "The plan.", nullable=False),
+        _c("area_id", "VARCHAR", "The plan's area.", nullable=False),
+        _c("indicator_id", "VARCHAR", "Indicator (k1_uden_tilknytning ... k5_ikkevestlige, "
+           "a local-model indicator) or survey item (e.g. evening_safety).", nullable=False),
+        _c("comparison", "VARCHAR", "all: every comparison area with a known change; twins: "
+           "the 10 of them whose pre mean is closest to the plan area's (ties by area_id); "
+           "rest_of_wave: the other answers of the two survey waves.", nullable=False,
+           allowed=["all", "twins", "rest_of_wave"]),
+        _c("pre_period", "VARCHAR", "Pre window as data years (e.g. 2006-2008) or the survey "
+           "wave id.", nullable=False),
+        _c("post_period", "VARCHAR", "Post window as data years or the survey wave id; NULL "
+           "when the window holds no data year yet."),
+        _c("pre_value", "DOUBLE", "The area's mean over the pre window (survey: its share), "
+           "in the indicator's unit; NULL when unknown."),
+        _c("post_value", "DOUBLE", "The area's mean over the post window (survey: its share)."),
+        _c("change", "DOUBLE", "post_value - pre_value, percentage points (or the unit)."),
+        _c("comparison_change", "DOUBLE", "Mean change of the comparison areas (survey: the "
+           "change of the rest's share); NULL without comparison."),
+        _c("n_comparison", "BIGINT", "Comparison areas (survey: the rest's substantive "
+           "answers in the post wave).", nullable=False, minimum=0),
+        _c("effect", "DOUBLE", "change - comparison_change, percentage points; NULL when "
+           "either is unknown."),
+        _c("ci_low", "DOUBLE", "Lower bound of the 95 % interval: effect - t(0.975, n-1) · sd "
+           "· sqrt(1 + 1/n) (survey: normal approximation from the four binomial "
+           "variances); NULL with fewer than 5 comparison areas."),
+        _c("ci_high", "DOUBLE", "Upper bound of the 95 % interval."),
+        _c("placebo_p", "DOUBLE", "(1 + comparison areas whose change less the mean of the "
+           "others' is at least as far from 0 as effect) / (1 + n); NULL with fewer than 5 "
+           "comparison areas and for survey items.", minimum=0, maximum=1),
+        _c("comparison_areas", "VARCHAR[]", "The twins, closest first (twins rows); NULL on "
+           "all and rest_of_wave rows."),
+    ],
+    key=["plan_id", "area_id", "indicator_id", "comparison"],
+)
+
+# Declared and documented, not yet built by any asset: the publication, its checks and the
+# site iterate over PUBLISHED, so these join it when the effect assets land (issue 13).
+PENDING: list[Table] = [PLANS, PLAN_EFFECTS]
 
 
 class Migration(BaseModel):
@@ -410,6 +516,16 @@ MIGRATIONS: list[Migration] = [
             "2018 list, an unknown).",
         instead="A query counting gains should keep `change = 'gained'`; first listings are "
                 "`WHERE first_listing`.",
+    ),
+    Migration(
+        table="mart.area_afdelinger",
+        old=[],
+        new=["mart.area_afdelinger"],
+        since="0.2.0",
+        why="Additive: which afdelinger make up an area, by year, was read (staging) but "
+            "not published; the area pages list it.",
+        instead="Nothing breaks; the afdelinger of an area in year Y are `WHERE Y BETWEEN "
+                "valid_from AND coalesce(valid_to, 9999)`.",
     ),
 ]
 

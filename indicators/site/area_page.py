@@ -21,6 +21,7 @@ from pathlib import Path
 from indicators.site.datatable import NOT_APPLICABLE, Column, DataTable
 from indicators.site.figures import survey_area_figure, trend_figure
 from indicators.site.formatting import aligned_decimals, exact
+from indicators.site.members import members_section
 from indicators.site.messages import Messages
 from indicators.site.model import EVENING_SAFETY, Area, Criterion, Projection, SiteData
 from indicators.site.render import Chart, PageWriter
@@ -631,5 +632,7 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
             context=context_sentences, trend_intro=intro, provenance=provenance,
             data_years=data.data_years_used(area_id),
             has_early_warning=data.has_early_warning,
+            members=members_section(p.msgs, data.members, area_id, area.name,
+                                    data.current_year),
         )
     return writer.written[before:]

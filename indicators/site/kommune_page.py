@@ -16,6 +16,7 @@ from indicators.site.model import SiteData
 from indicators.site.overview_page import area_entry, change_words, ranking_charts, status_table
 from indicators.site.places import municipality_name
 from indicators.site.render import PageWriter, compact_json
+from indicators.site.report_page import report_path
 
 SEARCH_INDEX = "search-index.js"
 
@@ -94,6 +95,8 @@ def write_kommune_pages(data: SiteData, writer: PageWriter) -> None:
             alerts=alerts,
             previous_year=previous, table=table, rankings=rankings,
             overview_href=root + "index.html",
+            # Both pages live in kommune/: the link is the file name.
+            report_href=report_path(code).rsplit("/", 1)[-1],
         )
 
 

@@ -21,6 +21,7 @@ import polars as pl
 
 from indicators.site import danish
 from indicators.site.frames import check_frames
+from indicators.site.members import AreaMembers
 from indicators.site.options import SiteOptions
 from indicators.site.places import municipality_name, region_name
 from indicators.site.rules import CSS_KEY, RANK, Rules, rules
@@ -313,6 +314,7 @@ class SiteData:
         self._waves_info = _rows(frames.get("survey_waves"))
         self._official = _rows(frames["official_comparison"])
         self._municipality = _rows(frames["municipality_year"])
+        self.members = AreaMembers(frames.get("area_afdelinger"))
         self._states: dict[tuple[str, int, str], AreaState | None] = {}
         self._index()
 

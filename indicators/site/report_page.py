@@ -131,6 +131,7 @@ def write_report_pages(data: SiteData, writer: PageWriter) -> None:
             rows=combined, lang=w.lang)
         writer.page(
             report_path(code), "report.html.j2", tables=[download], download=download,
+            kommune_href=f"{code}.html",
             page_title=w.t("report.page_title", name=municipality_name(code)),
             nav="oversigt", uses_plotly=False, name=municipality_name(code), code=code,
             year=year, previous_year=previous, areas=areas, changes=changes,
