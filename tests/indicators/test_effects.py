@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from scipy import stats as scipy_stats
 
+from indicators import tables
 from indicators.effects import delimited_values, register_effects
 from indicators.effects_stats import t_cdf, t_quantile
 from indicators.effects_survey import survey_effects
@@ -85,6 +86,7 @@ def test_planted_effect_by_hand():
     # Placebos: c_j - mean(others) runs from -3 (c1) to +3 (c6), none as far as 5.
     assert got["placebo_p"] == pytest.approx(1 / 7)
     assert got["comparison_areas"] is None
+    assert out.columns == tables.PLAN_EFFECTS.column_names()
     twins = row(out, "twins")
     assert twins["comparison_areas"] == [f"c{k}" for k in range(1, 7)]
     assert twins["effect"] == pytest.approx(5.0)
@@ -345,6 +347,7 @@ WAVES = survey(
 
 def test_survey_wave_before_against_wave_after_against_the_rest():
     out = survey_effects(plans(("tryg", "vangdalen", 2011, 2012)), WAVES, latest=2024)
+    assert out.columns == tables.PLAN_EFFECTS.column_names()
     got = row(out, "rest_of_wave")
     assert (got["pre_period"], got["post_period"]) == ("2010", "2012")
     # Vangdalen 36/100 -> 30/120; the rest 170/1000 -> 128/800.

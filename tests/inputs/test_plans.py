@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from indicators import tables
 from indicators.errors import InputError
 from indicators.inputs.areas import read_areas
 from indicators.inputs.plans import read_plans
@@ -43,6 +44,8 @@ def test_rows_are_typed_and_an_empty_end_is_ongoing(tmp_path):
         ("plan_2021", "vangdalen", 2021, None),
     ]
     assert frame["_row"].to_list() == [2, 3, 4]
+    # What staging keeps is what mart.plans publishes.
+    assert [c for c in frame.columns if c != "_row"] == tables.PLANS.column_names()
 
 
 def test_windows_1252_comma_file_is_read(tmp_path):
