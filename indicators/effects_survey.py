@@ -3,7 +3,9 @@ before against the wave after, against the rest of those waves.
 
 Input is `mart.survey_results` as published (area rows and each wave's `all` row), so the
 evaluation sees nothing the privacy rules withheld: an area whose cell is suppressed in
-either wave gets an unknown effect (domain.md §4).
+either wave gets an unknown effect (domain.md §4). The rest of a wave is its `all` row less
+the area; where `all` is suppressed (a suppressed area had answers), it is the other
+published areas, as `vs_rest` compares (docs/method.md §7).
 """
 
 from __future__ import annotations
@@ -68,18 +70,29 @@ def _waves(results: pl.DataFrame) -> dict[str, dict[str, list[Wave]]]:
         (r["wave_id"], r["item_id"]): r
         for r in results.filter(pl.col("area_id") == WHOLE_WAVE).iter_rows(named=True)
     }
+    areas = results.filter(pl.col("area_id") != WHOLE_WAVE)
+    published = (
+        areas.filter(~pl.col("suppressed") & pl.col("n_positive").is_not_null())
+        .group_by("wave_id", "item_id")
+        .agg(pl.col("n_answers").sum().alias("answers"),
+             pl.col("n_positive").sum().alias("positive"))
+    )
+    shown = {(r["wave_id"], r["item_id"]): Cell(r["answers"], r["positive"])
+             for r in published.iter_rows(named=True)}
     out: dict[str, dict[str, list[Wave]]] = {}
-    for r in results.filter(pl.col("area_id") != WHOLE_WAVE).iter_rows(named=True):
+    for r in areas.iter_rows(named=True):
         if not r["n_answers"]:
             continue  # the wave did not cover the area
         area = None if r["suppressed"] or r["n_positive"] is None else \
             Cell(r["n_answers"], r["n_positive"])
         everyone = whole.get((r["wave_id"], r["item_id"]))
+        if everyone is None or everyone["suppressed"] or everyone["n_positive"] is None:
+            everyone = shown.get((r["wave_id"], r["item_id"]))
+        else:
+            everyone = Cell(everyone["n_answers"], everyone["n_positive"])
         rest = None
-        if area is not None and everyone is not None and everyone["n_positive"] is not None:
-            rest_answers = everyone["n_answers"] - area.answers
-            if rest_answers > 0:
-                rest = Cell(rest_answers, everyone["n_positive"] - area.positive)
+        if area is not None and everyone is not None and everyone.answers > area.answers:
+            rest = Cell(everyone.answers - area.answers, everyone.positive - area.positive)
         wave = Wave(r["wave_id"], r["year"], area, rest)
         out.setdefault(r["item_id"], {}).setdefault(r["area_id"], []).append(wave)
     return out

@@ -387,3 +387,21 @@ def test_survey_suppressed_cell_gives_an_unknown_effect():
               "rest_of_wave")
     assert got["pre_value"] == pytest.approx(36.0)
     assert got["post_value"] is None and got["effect"] is None and got["ci_low"] is None
+
+
+def test_survey_rest_is_the_other_published_areas_when_the_whole_wave_is_suppressed():
+    # 2012: a small area is suppressed, so the wave's all row is too (docs/method.md §7);
+    # the rest is then the other published area, 128/800.
+    waves = survey(
+        ("2010", 2010, "vangdalen", "evening_safety", 100, 36, False),
+        ("2010", 2010, "all", "evening_safety", 1100, 206, False),
+        ("2012", 2012, "vangdalen", "evening_safety", 120, 30, False),
+        ("2012", 2012, "others", "evening_safety", 800, 128, False),
+        ("2012", 2012, "tiny", "evening_safety", 6, None, True),
+        ("2012", 2012, "all", "evening_safety", 926, None, True),
+    )
+    got = row(survey_effects(plans(("tryg", "vangdalen", 2011, 2012)), waves, latest=2024),
+              "rest_of_wave")
+    assert got["comparison_change"] == pytest.approx(float(100 * (Fraction(128, 800)
+                                                                   - Fraction(170, 1000))))
+    assert got["n_comparison"] == 800 and got["ci_low"] is not None
