@@ -393,6 +393,71 @@ OFFICIAL_COMPARISON = Table(
     key=["area_id", "year", "status"],
 )
 
+LOCAL_INDICATORS = Table(
+    name="local_indicators",
+    description=(
+        "The local monitoring model (domain.md §7; models/local.yaml or the shipped default): "
+        "one row per area with afdelinger that data year, data year and model indicator, "
+        "known or not. value is the ratio of the area's sums over its afdelinger of that "
+        "year (or a survey item's share); comparison_value the same ratio over the "
+        "municipality's social housing (or the wave's `all` share); ratio is oriented so "
+        "that above 1 is worse; points 0-3 by the model's band edges, inclusive, compared "
+        "exactly. Method: docs/method.md."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "Data year.", nullable=False),
+        _c("model_id", "VARCHAR", "The local model's id.", nullable=False),
+        _c("indicator_id", "VARCHAR", "The model's indicator.", nullable=False),
+        _c("value", "DOUBLE", "The area's value in the indicator's unit (percent for pct); "
+           "NULL when unknown.", minimum=0),
+        _c("numerator", "DOUBLE", "The area's sum of the numerator measure; NULL for survey "
+           "indicators and when unknown.", minimum=0),
+        _c("denominator", "DOUBLE", "The area's sum of the denominator measure; NULL for "
+           "survey indicators and when unknown.", minimum=0),
+        _c("comparison_value", "DOUBLE", "The municipality's social housing (survey: the "
+           "wave's `all` share), same unit; NULL when unknown.", minimum=0),
+        _c("comparison_left_out", "INTEGER", "The municipality's afdelinger left out of the "
+           "comparison because a numerator or denominator cell was suppressed or not "
+           "delivered; NULL for survey indicators.", minimum=0),
+        _c("ratio", "DOUBLE", "value / comparison_value (comparison_value / value for "
+           "lower_worse): above 1 is worse. NULL when unknown or when the divisor is 0 "
+           "(then points is the most)."),
+        _c("points", "INTEGER", "Points 0-3: one per band edge the ratio reaches; NULL when "
+           "unknown.", minimum=0),
+        _c("suppressed", "BOOLEAN", "TRUE only when a suppressed cell (or survey row) of the "
+           "area itself made value unknown.", nullable=False),
+        _c("wave_id", "VARCHAR", "The survey wave behind a survey indicator."),
+    ],
+    key=["area_id", "year", "indicator_id"],
+)
+
+LOCAL_CATEGORIES = Table(
+    name="local_categories",
+    description=(
+        "The local model's category per area and data year, for areas with at least the "
+        "model's min_residents residents (known) on 1 January of the year: the sum of the "
+        "indicators' points, with every unknown indicator at 0 (points_min) and at 3 "
+        "(points_max); category red, orange, yellow or green by the model's cut-offs, NULL "
+        "when the unknown indicators could change it."
+    ),
+    columns=[
+        _c("area_id", "VARCHAR", "The area.", nullable=False),
+        _c("year", "INTEGER", "Data year.", nullable=False),
+        _c("model_id", "VARCHAR", "The local model's id.", nullable=False),
+        _c("residents", "BIGINT", "Residents on 1 January of year.", nullable=False, minimum=0),
+        _c("unknown_indicators", "INTEGER", "Indicators with unknown points.", nullable=False,
+           minimum=0),
+        _c("points_min", "INTEGER", "Total with every unknown indicator at 0 points.",
+           nullable=False, minimum=0),
+        _c("points_max", "INTEGER", "Total with every unknown indicator at the most points.",
+           nullable=False, minimum=0),
+        _c("category", "VARCHAR", "The category; NULL when the unknown indicators could "
+           "change it.", allowed=["red", "orange", "yellow", "green"]),
+    ],
+    key=["area_id", "year"],
+)
+
 PUBLISHED: list[Table] = [REFRESH, AREAS, AREA_YEAR, AREA_AFDELINGER, SURVEY_RESULTS,
                           INDICATOR_VALUES,
                           AREA_STATUS, EARLY_WARNING, AREA_SIGNALS, SIGNAL_CHANGES, STATUS_CHANGES,
@@ -466,8 +531,9 @@ PLAN_EFFECTS = Table(
 )
 
 # Declared and documented, not yet built by any asset: the publication, its checks and the
-# site iterate over PUBLISHED, so these join it when the effect assets land (issue 13).
-PENDING: list[Table] = [PLANS, PLAN_EFFECTS]
+# site iterate over PUBLISHED, so these join it when the effect assets land (issue 13) and
+# the local model's assets land (issue 12).
+PENDING: list[Table] = [PLANS, PLAN_EFFECTS, LOCAL_INDICATORS, LOCAL_CATEGORIES]
 
 
 class Migration(BaseModel):
