@@ -86,7 +86,10 @@ def window_mean(series: Mapping[int, float | None], years: range) -> float | Non
 
 
 def period(years: range) -> str | None:
-    return f"{years.start}-{years.stop - 1}" if len(years) else None
+    """Data years as mart.indicator_values writes them: `2006-2008`, a single year alone."""
+    if not len(years):
+        return None
+    return str(years.start) if len(years) == 1 else f"{years.start}-{years.stop - 1}"
 
 
 def compare(change: float | None, comparison_changes: list[float]) -> Comparison:

@@ -405,3 +405,16 @@ def test_survey_rest_is_the_other_published_areas_when_the_whole_wave_is_suppres
     assert got["comparison_change"] == pytest.approx(float(100 * (Fraction(128, 800)
                                                                    - Fraction(170, 1000))))
     assert got["n_comparison"] == 800 and got["ci_low"] is not None
+
+
+def test_periods_are_written_like_data_years_and_an_empty_post_window_is_null():
+    comparison = {f"c{k}": linear(20.0, 1.0) for k in range(1, 7)}
+    out = register_effects(plans(("one", "c1", 2011, 2012), ("late", "c2", 2015, None)),
+                           values(comparison, 2011).vstack(values(comparison, 2015)),
+                           latest=2015)
+    one = row(out.filter(pl.col("plan_id") == "one"), "all")
+    assert (one["pre_period"], one["post_period"]) == ("2008-2010", "2012")
+    # One post year is too few for a mean: the change is unknown.
+    assert one["post_value"] is None and one["effect"] is None
+    late = row(out.filter(pl.col("plan_id") == "late"), "all")
+    assert (late["pre_period"], late["post_period"]) == ("2012-2014", None)
