@@ -6,12 +6,21 @@ downloads. A download needs a sheet of text and numbers in a few number
 formats (and a second sheet about the table): a few small XML parts,
 written here in ~0.3 ms. The first sheet has its header frozen and an
 autofilter (the hidden `_xlnm._FilterDatabase` name Excel itself writes).
+
+The archive is assembled in memory and written in one go: the parts every
+workbook shares (styles, relationships, content types) are deflated once per
+process, and only the sheets and the workbook part are compressed per file.
+`zipfile` spent most of a national site's ~20,000 workbooks creating a
+compressor per part and seeking back to patch each header. The bytes are the
+ones `zipfile` writes for the same parts (a test holds the two equal).
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
+import struct
+import zlib
+from functools import cache
 from pathlib import Path
 
 from indicators.excel_cells import column_letter
@@ -159,12 +168,12 @@ def _absolute(ref: str) -> str:
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
-def save(sheets: Sheet | list[Sheet], path: Path) -> None:
-    sheets = [sheets] if isinstance(sheets, Sheet) else list(sheets)
+def parts(sheets: list[Sheet]) -> dict[str, str]:
+    """The workbook's parts by their names in the archive, in the order written."""
     rels = "".join(_REL.format(n=i, kind="worksheet", target=f"worksheets/sheet{i}.xml")
                    for i in range(1, len(sheets) + 1))
     rels += _REL.format(n=len(sheets) + 1, kind="styles", target="styles.xml")
-    parts = {
+    out = {
         "[Content_Types].xml": _CONTENT_TYPES.format(sheets="".join(
             _SHEET_TYPE.format(n=i) for i in range(1, len(sheets) + 1))),
         "_rels/.rels": _ROOT_RELS,
@@ -176,7 +185,56 @@ def save(sheets: Sheet | list[Sheet], path: Path) -> None:
         **_PARTS,
     }
     for i, sheet in enumerate(sheets, start=1):
-        parts[f"xl/worksheets/sheet{i}.xml"] = sheet.xml()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in parts.items():
-            archive.writestr(zipfile.ZipInfo(name, _FIXED_TIME), body, zipfile.ZIP_DEFLATED)
+        out[f"xl/worksheets/sheet{i}.xml"] = sheet.xml()
+    return out
+
+
+# The ZIP records as zipfile writes them for a ZipInfo(name, _FIXED_TIME) deflated at
+# the default level: version 2.0, made on Unix, no flags (the names are ASCII), file
+# mode 0600, no extra fields or comments.
+_DOS_TIME = (_FIXED_TIME[3] << 11) | (_FIXED_TIME[4] << 5) | (_FIXED_TIME[5] // 2)
+_DOS_DATE = ((_FIXED_TIME[0] - 1980) << 9) | (_FIXED_TIME[1] << 5) | _FIXED_TIME[2]
+_VERSION, _UNIX, _DEFLATED, _MODE = 20, 3, 8, 0o600 << 16
+
+
+def _deflate(body: str) -> tuple[bytes, bytes]:
+    """(the deflated part, its CRC and sizes as both of its records state them)."""
+    raw = body.encode("utf-8")
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    data = compressor.compress(raw) + compressor.flush()
+    return data, struct.pack("<3L", zlib.crc32(raw), len(data), len(raw))
+
+
+@cache
+def _deflate_shared(body: str) -> tuple[bytes, bytes]:
+    return _deflate(body)
+
+
+def _archive(named: dict[str, str], shared: set[str]) -> bytes:
+    local, central = [], []
+    offset = 0
+    for name, body in named.items():
+        data, sizes = (_deflate_shared if name in shared else _deflate)(body)
+        encoded = name.encode("ascii")
+        record = (struct.pack("<4s2B4H", b"PK\x03\x04", _VERSION, 0, 0, _DEFLATED,
+                              _DOS_TIME, _DOS_DATE)
+                  + sizes + struct.pack("<2H", len(encoded), 0) + encoded + data)
+        central.append(struct.pack("<4s4B4H", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0,
+                                   0, _DEFLATED, _DOS_TIME, _DOS_DATE)
+                       + sizes + struct.pack("<5HLL", len(encoded), 0, 0, 0, 0, _MODE, offset)
+                       + encoded)
+        local.append(record)
+        offset += len(record)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central),
+                      len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+# Parts that depend on nothing but the number of sheets: deflated once per process.
+_SHARED = {"[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", *_PARTS}
+
+
+def save(sheets: Sheet | list[Sheet], path: Path) -> None:
+    sheets = [sheets] if isinstance(sheets, Sheet) else list(sheets)
+    Path(path).write_bytes(_archive(parts(sheets), _SHARED))
