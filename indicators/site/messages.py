@@ -31,7 +31,8 @@ missing English sentence is an error, never a Danish word on an English page).
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -187,6 +188,30 @@ def _load_stamped(folder: Path, stamp: tuple) -> dict[str, dict[str, Plural | st
     return catalogues
 
 
+# Within `pinned()`: one Messages per folder and language, the files not looked at again.
+_PINNED: dict[tuple[Path, str], Messages] = {}
+_pin_depth = 0
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Read (and check) each language's catalogue once for everything done inside.
+
+    A site build asks for its language's messages for every download header it
+    writes (thousands on a national set), and each `Messages.load` looks at every
+    file's size and time so that an edited file is read again; during one build the
+    files are taken as they were when it started. Forked page workers inherit the
+    pinned catalogues."""
+    global _pin_depth
+    _pin_depth += 1
+    try:
+        yield
+    finally:
+        _pin_depth -= 1
+        if _pin_depth == 0:
+            _PINNED.clear()
+
+
 class Messages:
     """The texts and formats of one language."""
 
@@ -197,11 +222,17 @@ class Messages:
 
     @classmethod
     def load(cls, lang: str, folder: Path | None = None) -> Messages:
-        catalogues = _load_all((folder or MESSAGES_DIR).resolve())
+        folder = (folder or MESSAGES_DIR).resolve()
+        if _pin_depth and (folder, lang) in _PINNED:
+            return _PINNED[folder, lang]
+        catalogues = _load_all(folder)
         if lang not in catalogues:
             raise MessageError(f"unknown site language {lang!r}: expected one of "
                                f"{', '.join(LANGUAGES)}")
-        return cls(lang, catalogues[lang])
+        messages = cls(lang, catalogues[lang])
+        if _pin_depth:
+            _PINNED[folder, lang] = messages
+        return messages
 
     def keys(self) -> set[str]:
         return set(self._entries)
