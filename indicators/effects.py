@@ -11,7 +11,7 @@ after, against the rest of those waves. Rows are shaped like `mart.plan_effects`
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import polars as pl
@@ -79,12 +79,6 @@ def plan_areas(plans: pl.DataFrame) -> list[PlanArea]:
             .iter_rows(named=True)]
 
 
-def window_mean(series: Mapping[int, float | None], years: range) -> float | None:
-    """Mean over the window's known years; unknown with fewer than MIN_WINDOW_YEARS."""
-    known = [series[y] for y in years if series.get(y) is not None]
-    return mean(known) if len(known) >= MIN_WINDOW_YEARS else None
-
-
 def period(years: range) -> str | None:
     """Data years as mart.indicator_values writes them: `2006-2008`, a single year alone."""
     if not len(years):
@@ -143,39 +137,54 @@ def register_effects(
         return effect_frame(rows)
     everyone = plan_areas(plans)
     indicators = sorted(values["indicator_id"].unique().to_list())
-    series = _series(known, {p.start_year for p in everyone})
+    means: dict[tuple, dict] = {}
     for row in everyone:
-        by_area = series.get(row.start_year, {})
-        pool = set().union(*(set(a) for a in by_area.values())) - excluded_areas(everyone, row)
+        windows = (row.start_year, row.pre_years(), row.post_years(latest))
+        if windows not in means:
+            means[windows] = _window_means(known, *windows)
+        by_indicator = means[windows]
+        excluded = excluded_areas(everyone, row)
         for indicator in indicators:
-            rows += _register_rows(row, indicator, by_area.get(indicator, {}), pool, latest)
+            rows += _register_rows(row, indicator, by_indicator.get(indicator, {}), excluded,
+                                   latest)
     return effect_frame(rows)
 
 
-def _series(known: pl.DataFrame, delimitations: set[int]) -> dict:
-    """{delimitation_year: {indicator_id: {area_id: {year: value}}}}."""
-    out: dict = {}
-    wanted = known.filter(pl.col("delimitation_year").is_in(sorted(delimitations)))
-    for d, indicator, area, year, value in wanted.select(
-            "delimitation_year", "indicator_id", "area_id", "year", "value").iter_rows():
-        out.setdefault(d, {}).setdefault(indicator, {}).setdefault(area, {})[year] = value
+def _window_means(known: pl.DataFrame, delimitation: int, pre_years: range,
+                  post_years: range) -> dict[str, dict[str, tuple[float | None, float | None]]]:
+    """{indicator_id: {area_id: (pre mean, post mean)}} under one delimitation: each mean
+    over the window's known years, None with fewer than MIN_WINDOW_YEARS of them."""
+    def windowed(years: range, name: str) -> list[pl.Expr]:
+        inside = pl.col("year").is_between(years.start, years.stop - 1) if len(years) \
+            else pl.lit(False)
+        return [pl.col("value").filter(inside).mean().alias(name),
+                inside.sum().alias(f"{name}_n")]
+
+    table = (
+        known.filter(pl.col("delimitation_year") == delimitation)
+        .group_by("indicator_id", "area_id")
+        .agg(*windowed(pre_years, "pre"), *windowed(post_years, "post"))
+    )
+    out: dict[str, dict[str, tuple[float | None, float | None]]] = {}
+    for indicator, area, pre, pre_n, post, post_n in table.select(
+            "indicator_id", "area_id", "pre", "pre_n", "post", "post_n").iter_rows():
+        out.setdefault(indicator, {})[area] = (pre if pre_n >= MIN_WINDOW_YEARS else None,
+                                               post if post_n >= MIN_WINDOW_YEARS else None)
     return out
 
 
-def _register_rows(row: PlanArea, indicator: str, by_area: dict, pool: set[str],
+def _register_rows(row: PlanArea, indicator: str, by_area: dict, excluded: set[str],
                    latest: int) -> list[dict]:
     pre_years, post_years = row.pre_years(), row.post_years(latest)
-    own = by_area.get(row.area_id, {})
-    pre, post = window_mean(own, pre_years), window_mean(own, post_years)
+    pre, post = by_area.get(row.area_id, (None, None))
     change = None if pre is None or post is None else post - pre
-    candidates: dict[str, tuple[float, float]] = {}
-    for area in sorted(pool & set(by_area)):
-        a_pre = window_mean(by_area[area], pre_years)
-        a_post = window_mean(by_area[area], post_years)
-        if a_pre is not None and a_post is not None:
-            candidates[area] = (a_pre, a_post - a_pre)
+    candidates: dict[str, tuple[float, float]] = {
+        area: (a_pre, a_post - a_pre)
+        for area, (a_pre, a_post) in sorted(by_area.items())
+        if area not in excluded and a_pre is not None and a_post is not None
+    }
     twins = choose_twins(pre, ((a, v[0]) for a, v in candidates.items()))
-    sets = {"all": (sorted(candidates), None), "twins": (twins, twins)}
+    sets = {"all": (list(candidates), None), "twins": (twins, twins)}
     out = []
     for name, (members, listed) in sets.items():
         result = compare(change, [candidates[a][1] for a in members])
