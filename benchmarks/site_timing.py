@@ -11,14 +11,19 @@ site (`site/`), then prints:
   blocked): `performance.now()` when site.js marks the page ready, over a
   few loads, and the time until the first chart above the fold is drawn;
 - the time to build the whole site from the published tables in Danish
-  alone and in both languages (a fresh folder each, this process).
+  alone and in both languages (a fresh folder each, this process), wall
+  time and the CPU time of this process and its forked page writers, with
+  the load average when each build started.
 
 Timings vary with whatever else the machine runs: a benchmark, not a test.
+The CPU seconds vary less than the wall time when others share the cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import tempfile
 import time
@@ -81,13 +86,27 @@ def read_frames(db: Path) -> tuple[dict, dict]:
     return frames, row
 
 
-def build_seconds(db: Path, languages: tuple[str, ...], keep: Path | None = None) -> float:
+def _cpu_seconds() -> float:
+    """User and system time of this process and of its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def build_seconds(db: Path, languages: tuple[str, ...], keep: Path | None = None
+                  ) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one build of the site in `languages`."""
     frames, refresh = read_frames(db)
     with tempfile.TemporaryDirectory(prefix="bm-site-") as folder:
         out = keep if keep is not None else Path(folder) / "site"
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         build_site(frames, refresh, out, options=SiteOptions(languages=languages))
-        return time.perf_counter() - started
+        return time.perf_counter() - started, _cpu_seconds() - cpu
+
+
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -104,8 +123,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     db = args.db or args.home / "serving" / "boligmonitor.duckdb"
     if args.build_into is not None:
-        seconds = build_seconds(db, ("da", "en"), keep=args.build_into)
-        print(f"built {args.build_into} in {seconds:.1f} s (Danish and English)")
+        load = _load()
+        seconds, cpu = build_seconds(db, ("da", "en"), keep=args.build_into)
+        print(f"built {args.build_into} in {seconds:.1f} s, {cpu:.1f} CPU s (Danish and "
+              f"English; {load} at the start)")
     site = args.site or args.build_into or args.home / "site"
     sizes = page_sizes(site)
     print(f"pages: {sizes['pages']} html, site {sizes['total_mb']:.1f} MB in all")
@@ -118,9 +139,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"overview interactive after {statistics.median(times):.0f} ms (median of "
           f"{len(times)} loads: {', '.join(f'{t:.0f}' for t in times)})")
     if not args.skip_build:
-        da = build_seconds(db, ("da",))
-        both = build_seconds(db, ("da", "en"))
-        print(f"site build: Danish alone {da:.1f} s, Danish and English {both:.1f} s")
+        load_da = _load()
+        da, da_cpu = build_seconds(db, ("da",))
+        load_both = _load()
+        both, both_cpu = build_seconds(db, ("da", "en"))
+        print(f"site build: Danish alone {da:.1f} s ({da_cpu:.1f} CPU s, {load_da} at the "
+              f"start), Danish and English {both:.1f} s ({both_cpu:.1f} CPU s, {load_both})")
 
 
 if __name__ == "__main__":
