@@ -23,7 +23,9 @@ from indicators.site.members import AreaMembers
 from indicators.site.model import SiteData
 from indicators.site.options import SiteOptions
 from tests.e2e.conftest import SAMPLE
+from tests.site.browser import Browser
 from tests.site.conftest import _frame, synthetic_frames, synthetic_refresh
+from tests.site.test_print import PHONE, _draw_every_chart, pdf_pages, print_pdf
 
 # Energivej: one afdeling throughout, one leaving after 2018, one joining in 2019.
 ENERGIVEJ = [("027-0063", 2006, None, 2008, 2024, 17),
@@ -148,6 +150,33 @@ def test_the_municipality_page_links_its_report_and_the_report_links_back(site, 
     assert html.unescape(back.group(2)) == (
         "To the municipality page: Randers Kommune" if lang_root
         else "Til kommunens side: Randers Kommune")
+
+
+# --- phone and print, in Debian's Chromium ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(block_network=True) as b:
+        yield b
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("page", ["omraade/energivej.html", "en/omraade/energivej.html"])
+def test_the_section_fits_a_phone_and_stays_off_the_handout(site, browser, page, tmp_path):
+    browser.driver.set_window_size(PHONE, 900)
+    try:
+        browser.open((site / page).as_uri())
+        _draw_every_chart(browser)
+        assert browser.run("return document.scrollingElement.scrollWidth") <= PHONE
+        shown = browser.run(
+            "return [...document.querySelectorAll('#members-table thead th')]"
+            ".map(th => getComputedStyle(th).display !== 'none')")
+        assert shown == [True, True, True, False]  # years with data: secondary, off a phone
+    finally:
+        browser.driver.set_window_size(1280, 1000)
+    assert 1 <= len(pdf_pages(print_pdf(browser, (site / page).as_uri(),
+                                        tmp_path / "area.pdf"))) <= 2
 
 
 # --- through the real refresh of the shipped sample ------------------------------
