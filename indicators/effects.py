@@ -129,6 +129,10 @@ def register_effects(
     its own area and the comparison areas alike. `latest` defaults to the newest data
     year with a known value.
     """
+    key = ["delimitation_year", "area_id", "indicator_id", "year"]
+    if values.select(key).is_duplicated().any():
+        raise ValueError("values hold a (delimitation_year, area_id, indicator_id, year) "
+                         "more than once: a window mean would count that year twice")
     known = values.filter(pl.col("value").is_not_null())
     if latest is None:
         latest = known["year"].max() if known.height else None

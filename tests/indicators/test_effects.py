@@ -418,3 +418,17 @@ def test_periods_are_written_like_data_years_and_an_empty_post_window_is_null():
     assert one["post_value"] is None and one["effect"] is None
     late = row(out.filter(pl.col("plan_id") == "late"), "all")
     assert (late["pre_period"], late["post_period"]) == ("2012-2014", None)
+
+
+def test_a_year_given_twice_is_refused():
+    series = {f"c{k}": linear(20.0, 1.0) for k in range(1, 7)}
+    table = values(series, 2010)
+    with pytest.raises(ValueError, match="more than once"):
+        register_effects(plans(("p", "c1", 2010, 2013)), pl.concat([table, table.head(1)]))
+
+
+def test_latest_defaults_to_the_newest_known_data_year():
+    series = {f"c{k}": linear(20.0, 1.0) for k in range(1, 7)}
+    series["c1"][2016] = None  # an unknown year does not count as data
+    got = row(register_effects(plans(("p", "c1", 2010, None)), values(series, 2010)), "all")
+    assert got["post_period"] == "2011-2015"
