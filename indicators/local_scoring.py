@@ -133,56 +133,77 @@ def _measure_pairs(model: LocalModel) -> pl.DataFrame:
                                       "scale": pl.Int64}, orient="row")
 
 
-def _afdeling_terms(keys: pl.DataFrame, cells: pl.DataFrame,
-                    pairs: pl.DataFrame) -> pl.DataFrame:
-    """Per afdeling with any cell that data year (`keys`) and measure indicator: its
-    numerator and denominator cells (units NULL when not delivered or suppressed) and
-    whether one is suppressed."""
-    grid = keys.join(pairs.select("indicator_id", "num_maal", "den_maal"), how="cross")
-    for side in ("num", "den"):
-        part = cells.rename({"maal": f"{side}_maal", "units": f"{side}_units",
-                             "suppressed": f"{side}_suppressed"})
-        grid = grid.join(part, on=["afdeling_id", "year", f"{side}_maal"], how="left")
-    return grid.select(
-        "afdeling_id", "year", "indicator_id",
-        pl.when(~pl.col("num_suppressed").fill_null(False)).then("num_units").alias("num"),
-        pl.when(~pl.col("den_suppressed").fill_null(False)).then("den_units").alias("den"),
-        (pl.col("num_suppressed").fill_null(False) | pl.col("den_suppressed").fill_null(False))
-        .alias("cell_suppressed"),
-    )
+def _wide_cells(keys: pl.DataFrame, cells: pl.DataFrame, measures: list[str]) -> pl.DataFrame:
+    """One row per afdeling with any cell that data year (`keys`): for each measure the
+    units (`u:<maal>`, NULL when suppressed or not delivered) and whether the cell is
+    suppressed (`s:<maal>`). Wide, so that every indicator's numerator and denominator
+    are columns of the same row and no join per indicator is needed."""
+    units = cells.select(pl.col("afdeling_id"), pl.col("year"), pl.col("maal"),
+                         pl.when(~pl.col("suppressed")).then(pl.col("units")).alias("units"),
+                         pl.col("suppressed"))
+    # Deliveries are combined to one cell per (afdeling, year, maal) before this; a
+    # repeated key would make the pivot fail rather than pick one.
+    wide = keys
+    if units.height:
+        part = units.pivot(on="maal", index=["afdeling_id", "year"],
+                           values=["units", "suppressed"], aggregate_function=None)
+        present = units["maal"].unique().to_list()
+        part = part.rename({**{f"units_{m}": f"u:{m}" for m in present},
+                            **{f"suppressed_{m}": f"s:{m}" for m in present}})
+        wide = wide.join(part, on=["afdeling_id", "year"], how="left")
+    return wide.with_columns(
+        *[pl.lit(None, pl.Int128).alias(f"u:{m}") for m in measures
+          if f"u:{m}" not in wide.columns],
+        *[pl.lit(None, pl.Boolean).alias(f"s:{m}") for m in measures
+          if f"s:{m}" not in wide.columns],
+    ).with_columns(pl.col(f"s:{m}").fill_null(False) for m in measures)
 
 
-def _area_sums(terms: pl.DataFrame, members: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """An area's sum is known only when each of its afdelinger has both cells."""
-    per_member = members.join(pairs.select("indicator_id"), how="cross").join(
-        terms, on=["afdeling_id", "year", "indicator_id"], how="left")
-    return per_member.group_by("area_id", "year", "indicator_id").agg(
-        pl.when(pl.col("num").is_not_null().all()).then(pl.col("num").sum()).alias("a_num"),
-        pl.when(pl.col("den").is_not_null().all()).then(pl.col("den").sum()).alias("a_den"),
-        pl.col("cell_suppressed").fill_null(False).any().alias("suppressed"),
-    )
+def _long(frame: pl.DataFrame, keys: list[str], pairs: pl.DataFrame,
+          columns: list[str]) -> pl.DataFrame:
+    """Per-indicator columns `<column>:<indicator_id>` to one row per indicator."""
+    return pl.concat([
+        frame.select(*keys, pl.lit(ind_id).alias("indicator_id"),
+                     *[pl.col(f"{c}:{ind_id}").alias(c) for c in columns])
+        for ind_id in pairs["indicator_id"]
+    ], how="vertical_relaxed")
 
 
-def _comparison_sums(terms: pl.DataFrame, afdelinger: pl.DataFrame) -> pl.DataFrame:
+def _area_sums(wide: pl.DataFrame, members: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """An area's sum is known only when each of its afdelinger has the cell (a member
+    without any cell that year has none)."""
+    per_member = members.join(wide, on=["afdeling_id", "year"], how="left")
+    aggs = []
+    for ind_id, num, den in pairs.select("indicator_id", "num_maal", "den_maal").iter_rows():
+        for side, maal in (("a_num", num), ("a_den", den)):
+            cell = pl.col(f"u:{maal}")
+            aggs.append(pl.when(cell.is_not_null().all()).then(cell.sum())
+                        .alias(f"{side}:{ind_id}"))
+        aggs.append((pl.col(f"s:{num}").fill_null(False) | pl.col(f"s:{den}").fill_null(False))
+                    .any().alias(f"suppressed:{ind_id}"))
+    sums = per_member.group_by("area_id", "year").agg(aggs)
+    return _long(sums, ["area_id", "year"], pairs, ["a_num", "a_den", "suppressed"])
+
+
+def _comparison_sums(wide: pl.DataFrame, afdelinger: pl.DataFrame,
+                     pairs: pl.DataFrame) -> pl.DataFrame:
     """The municipality's social housing: every afdeling of the register with a cell that
     data year, leaving out those whose numerator or denominator is suppressed or not
-    delivered (counted in `left_out`)."""
+    delivered (counted in `comparison_left_out`)."""
     _require(afdelinger, "afdelinger", AFDELING_COLUMNS)
-    return (
-        terms.join(afdelinger.select(AFDELING_COLUMNS), on="afdeling_id", how="inner")
-        .with_columns((pl.col("num").is_not_null() & pl.col("den").is_not_null()).alias("_in"))
-        .group_by("municipality_code", "year", "indicator_id")
-        .agg(
-            pl.col("num").filter(pl.col("_in")).sum().alias("m_num"),
-            pl.col("den").filter(pl.col("_in")).sum().alias("m_den"),
-            pl.col("_in").sum().cast(pl.Int32).alias("m_used"),
-            (~pl.col("_in")).sum().cast(pl.Int32).alias("comparison_left_out"),
-        )
-        .with_columns(
-            pl.when(pl.col("m_used") > 0).then("m_num").alias("m_num"),
-            pl.when(pl.col("m_used") > 0).then("m_den").alias("m_den"),
-        )
-    )
+    joined = wide.join(afdelinger.select(AFDELING_COLUMNS), on="afdeling_id", how="inner")
+    aggs = []
+    for ind_id, num, den in pairs.select("indicator_id", "num_maal", "den_maal").iter_rows():
+        used = pl.col(f"u:{num}").is_not_null() & pl.col(f"u:{den}").is_not_null()
+        any_used = used.any()
+        aggs += [
+            pl.when(any_used).then(pl.col(f"u:{num}").filter(used).sum()).alias(f"m_num:{ind_id}"),
+            pl.when(any_used).then(pl.col(f"u:{den}").filter(used).sum()).alias(f"m_den:{ind_id}"),
+            (~used).sum().cast(pl.Int32).alias(f"comparison_left_out:{ind_id}"),
+        ]
+    sums = joined.group_by("municipality_code", "year").agg(aggs)
+    return _long(sums, ["municipality_code", "year"], pairs,
+                 ["m_num", "m_den", "comparison_left_out"])
 
 
 def _survey_values(model: LocalModel, survey: pl.DataFrame, grid: pl.DataFrame) -> pl.DataFrame:
@@ -259,9 +280,9 @@ def local_indicators(
     pairs = _measure_pairs(model)
     if pairs.height:
         keys = cells.select("afdeling_id", pl.col("aar").cast(pl.Int32).alias("year")).unique()
-        terms = _afdeling_terms(keys, measure_cells, pairs)
-        sums = _area_sums(terms, members, pairs)
-        comparison = _comparison_sums(terms, afdelinger)
+        wide = _wide_cells(keys, measure_cells, model.measures())
+        sums = _area_sums(wide, members, pairs)
+        comparison = _comparison_sums(wide, afdelinger, pairs)
         measured = (
             grid.join(pairs, how="cross")
             .join(sums, on=["area_id", "year", "indicator_id"], how="left")

@@ -441,3 +441,12 @@ def test_float_inputs_are_refused():
         local_indicators(model(), cells=kaas, membership=membership(("a", "100-0001", 2010,
                                                                      None)),
                          areas=AREAS, afdelinger=register(BASE))
+
+
+def test_a_measure_never_delivered_leaves_the_indicator_unknown_everywhere():
+    kaas = cells(("100-0001", 2020, "x", "5"), (BASE, 2020, "x", "4"))
+    row = run(model(), kaas, membership(("a", "100-0001", 2010, None)),
+              register("100-0001", BASE))[("a", 2020, "l_x")]
+    assert row["value"] is None and row["comparison_value"] is None
+    assert row["comparison_left_out"] == 2 and row["points"] is None
+    assert row["suppressed"] is False
