@@ -146,12 +146,17 @@ def _check_whole_persons(typed: pl.DataFrame, name: str) -> None:
         )
         problems.append(InputProblem(
             name,
-            f"{record['maal']} counts persons: expected a whole number; found {found!r}{hint}",
+            f"{record['maal']} {_counts(record['maal'])}: expected a whole number; found "
+            f"{found!r}{hint}",
             row=None if record.get("_where_vaerdi") else record["_row"],
             column="vaerdi", sheet=record.get("_sheet"), cell=record.get("_where_vaerdi"),
         ))
     if problems:
         raise InputError(problems)
+
+
+def _counts(maal: str) -> str:
+    return "counts persons" if load_measures().measures[maal].unit == "personer" else "is a count"
 
 
 def _check_unique_keys(typed: pl.DataFrame, name: str) -> None:

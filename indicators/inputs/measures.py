@@ -30,9 +30,10 @@ def load_measures() -> MeasureCatalogue:
     return MeasureCatalogue.model_validate(yaml.safe_load(text))
 
 
-# Head counts. Full-time persons (`fuldtidspersoner`) are full-time equivalents and
-# amounts are in kroner: both may carry decimals.
-WHOLE_NUMBER_UNITS = frozenset({"personer"})
+# Head counts, and counts of things (dwellings, evictions). Full-time persons
+# (`fuldtidspersoner`) are full-time equivalents, amounts are in kroner and days of
+# absence may be half days: these may carry decimals.
+WHOLE_NUMBER_UNITS = frozenset({"personer", "antal"})
 
 
 @cache

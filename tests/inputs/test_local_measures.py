@@ -60,8 +60,9 @@ def test_persons_are_whole_and_full_time_persons_and_days_are_not():
     whole = {m for m, spec in cat.local_measures.items() if spec.whole}
     assert set(PERSONS) <= whole
     assert "offentligt_forsoergede_16_64" not in whole and "fravaersdage" not in whole
-    assert set(PERSONS) <= set(whole_number_measures())
-    assert "offentligt_forsoergede_16_64" not in whole_number_measures()
+    assert whole == set(PERSONS) | {"lejemaal", "udsaettelser"}
+    reader_whole = set(whole_number_measures())
+    assert {m for m in reader_whole if m in CONTRACT} == whole  # reader and catalogue agree
 
 
 def test_reader_and_catalogue_list_the_same_measures_with_the_same_units():
@@ -74,7 +75,7 @@ def test_reader_and_catalogue_list_the_same_measures_with_the_same_units():
 
 
 def test_every_new_measure_reads_from_a_long_csv(tmp_path):
-    rows = "".join(f"027-0051;2022;{maal};{'12,5' if unit != 'persons' else '12'}\n"
+    rows = "".join(f"027-0051;2022;{maal};{'12' if unit in ('persons', 'count') else '12,5'}\n"
                    for maal, unit in CONTRACT.items())
     frame = read(tmp_path, "kommune_2024-03-01.csv", HEADER + rows)
     got = {r["maal"]: r["vaerdi"] for r in frame.iter_rows(named=True)}
@@ -93,6 +94,22 @@ def test_a_split_person_is_refused_naming_file_row_and_column(tmp_path, maal):
     message = str(err.value)
     assert "local/k.csv" in message and "row 3" in message and "column 'vaerdi'" in message
     assert f"{maal} counts persons: expected a whole number" in message
+
+
+@pytest.mark.parametrize("maal", ["lejemaal", "udsaettelser"])
+def test_dwellings_and_evictions_are_counted_whole_too(tmp_path, maal):
+    with pytest.raises(InputError) as err:
+        read(tmp_path, "k.csv", HEADER + f"027-0051;2022;{maal};2,5\n")
+    message = str(err.value)
+    assert "row 2" in message and "column 'vaerdi'" in message
+    assert f"{maal} is a count: expected a whole number; found '2,5'" in message
+
+
+def test_days_and_full_time_persons_may_carry_decimals(tmp_path):
+    frame = read(tmp_path, "k.csv", HEADER + "027-0051;2022;fravaersdage;1.290\n"
+                 "027-0051;2022;offentligt_forsoergede_16_64;12,25\n")
+    got = {r["maal"]: r["vaerdi"] for r in frame.iter_rows(named=True)}
+    assert got == {"fravaersdage": Decimal("1.29"), "offentligt_forsoergede_16_64": Decimal("12.25")}
 
 
 def test_a_thousands_separator_in_a_new_count_is_refused(tmp_path):
