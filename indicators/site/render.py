@@ -148,7 +148,9 @@ class PageWriter:
             other = Messages.load(lang)
             links.append({"lang": lang, "href": site_root + prefix + relative_path,
                           "text": other.t("common.language.name"),
-                          "label": other.t("common.language.switch_label")})
+                          # The current page's catalogue words the link to the other
+                          # language in that language ("Read this page in English").
+                          "label": self.msgs.t("common.language.switch_label")})
         return links
 
     def common(self, root: str, relative_path: str = "index.html") -> dict:
