@@ -223,7 +223,8 @@ def test_a_year_without_data_gives_unknown_rows_for_the_areas_that_exist():
     (("0", "10"), 3),      # nothing at all on a lower_worse indicator: worst
 ])
 def test_lower_worse_turns_the_ratio_round(area, points):
-    kaas = cells(*pair("100-0001", *area, maal=("y", "m")), *pair(BASE, "40", "20", maal=("y", "m")))
+    kaas = cells(*pair("100-0001", *area, maal=("y", "m")),
+                 *pair(BASE, "40", "20", maal=("y", "m")))
     row = run(model(LOWER), kaas, membership(("a", "100-0001", 2010, None)),
               register(BASE))[("a", 2020, "l_y")]
     assert row["points"] == points

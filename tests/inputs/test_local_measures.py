@@ -109,7 +109,8 @@ def test_days_and_full_time_persons_may_carry_decimals(tmp_path):
     frame = read(tmp_path, "k.csv", HEADER + "027-0051;2022;fravaersdage;1.290\n"
                  "027-0051;2022;offentligt_forsoergede_16_64;12,25\n")
     got = {r["maal"]: r["vaerdi"] for r in frame.iter_rows(named=True)}
-    assert got == {"fravaersdage": Decimal("1.29"), "offentligt_forsoergede_16_64": Decimal("12.25")}
+    assert got == {"fravaersdage": Decimal("1.29"),
+                   "offentligt_forsoergede_16_64": Decimal("12.25")}
 
 
 def test_a_thousands_separator_in_a_new_count_is_refused(tmp_path):
