@@ -4,6 +4,7 @@ it takes only a known wave id and deletes nothing outside what it names."""
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -26,12 +27,12 @@ def files_holding(folder, needle: bytes) -> list[str]:
     return found
 
 
-def test_forget_wave_removes_files_copies_results_and_old_publications(tmp_path, sample_copy):
+def test_forget_wave_removes_files_copies_results_and_old_publications(published_copy):
+    home, sample_copy = published_copy
     assert files_holding(sample_copy / "survey" / "2023", PLANTED)
-    home = tmp_path / "home"
-    for _ in range(2):  # two publications that both hold the 2023 wave
-        result = run_cli("refresh", "--home", str(home), "--data", str(sample_copy))
-        assert result.returncode == 0, result.stderr[-3000:]
+    # Two publications that both hold the 2023 wave: the session's (copied) and one more.
+    result = run_cli("refresh", "--home", str(home), "--data", str(sample_copy))
+    assert result.returncode == 0, result.stderr[-3000:]
     assert files_holding(home / "raw", PLANTED)
     private = duckdb.connect(str(home / "warehouse" / "private.duckdb"), read_only=True)
     copies = [r[0] for r in private.execute(
@@ -53,7 +54,9 @@ def test_forget_wave_removes_files_copies_results_and_old_publications(tmp_path,
     assert not (sample_copy / "survey" / "2023").exists()
     assert (sample_copy / "survey" / "2010").is_dir() and (sample_copy / "survey" / "2012").is_dir()
     for copy in copies:
-        assert not (tmp_path / copy).exists()
+        # <home>/raw/<aa>/<sha256>/<name>, recorded under the home that made it (the
+        # session's, for the copied publication): the same place in this home.
+        assert not (home / Path(copy).relative_to(Path(copy).parents[3])).exists()
     assert files_holding(home, PLANTED) == []
     serving = duckdb.connect(str(home / "serving" / "boligmonitor.duckdb"), read_only=True)
     waves = {r[0] for r in serving.execute("SELECT DISTINCT wave_id FROM mart.survey_results")
@@ -68,10 +71,8 @@ def test_forget_wave_removes_files_copies_results_and_old_publications(tmp_path,
     assert files_holding(home / "dagster", b"survey/2023/") == []
 
 
-def test_forget_wave_finds_the_raw_copies_when_the_warehouse_is_lost(tmp_path, sample_copy):
-    home = tmp_path / "home"
-    result = run_cli("refresh", "--home", str(home), "--data", str(sample_copy))
-    assert result.returncode == 0, result.stderr[-3000:]
+def test_forget_wave_finds_the_raw_copies_when_the_warehouse_is_lost(published_copy):
+    home, sample_copy = published_copy
     shutil.rmtree(home / "warehouse")
     assert files_holding(home / "raw", PLANTED)
 

@@ -398,11 +398,9 @@ def published(home: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def good_home(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    home = tmp_path_factory.mktemp("good") / "home"
-    result = run_cli("refresh", "--data", str(SAMPLE), "--home", str(home))
-    assert result.returncode == 0, result.stderr[-3000:]
-    return home, published(home)
+def good_home(sample_home) -> tuple[Path, dict[str, str]]:
+    """The session's refresh of the good sample (copied by each case) and what it publishes."""
+    return sample_home, published(sample_home)
 
 
 @pytest.mark.e2e
