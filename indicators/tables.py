@@ -530,10 +530,12 @@ PLAN_EFFECTS = Table(
     key=["plan_id", "area_id", "indicator_id", "comparison"],
 )
 
+# Built by assets/effects.py (issue 13); declared here, after the tables they follow.
+PUBLISHED += [PLANS, PLAN_EFFECTS]
+
 # Declared and documented, not yet built by any asset: the publication, its checks and the
-# site iterate over PUBLISHED, so these join it when the effect assets land (issue 13) and
-# the local model's assets land (issue 12).
-PENDING: list[Table] = [PLANS, PLAN_EFFECTS, LOCAL_INDICATORS, LOCAL_CATEGORIES]
+# site iterate over PUBLISHED, so these join it when the local model's assets land (issue 12).
+PENDING: list[Table] = [LOCAL_INDICATORS, LOCAL_CATEGORIES]
 
 
 class Migration(BaseModel):
@@ -592,6 +594,20 @@ MIGRATIONS: list[Migration] = [
             "not published; the area pages list it.",
         instead="Nothing breaks; the afdelinger of an area in year Y are `WHERE Y BETWEEN "
                 "valid_from AND coalesce(valid_to, 9999)`.",
+    ),
+    Migration(
+        table="mart.plans, mart.plan_effects",
+        old=[],
+        new=["mart.plans", "mart.plan_effects"],
+        since="0.2.0",
+        why="Additive: the effect evaluation (domain.md §8) is published by every refresh: "
+            "the plans of areas/plans.csv (optional; absent = both tables empty) and the "
+            "estimates per plan, area, indicator (K1-K5 per data year, survey items) and "
+            "comparison. plan_effects carries comparison_areas (the twins) beyond "
+            "contract.md's columns.",
+        instead="Nothing breaks; an effect with its interval is `WHERE ci_low IS NOT NULL`, "
+                "'too few comparison areas' is `WHERE comparison <> 'rest_of_wave' AND "
+                "n_comparison < 5`.",
     ),
 ]
 

@@ -41,6 +41,7 @@ NAMED_FILES = {
     "areas.csv": "areas/areas.csv",
     "membership.csv": "areas/membership.csv",
     "afdelinger.csv": "areas/afdelinger.csv",
+    "plans.csv": "areas/plans.csv",
     "areas.geojson": "areas/areas.geojson",
     "national.csv": "reference/national.csv",
     "regional.csv": "reference/regional.csv",
@@ -409,6 +410,7 @@ def validate(delivery: Delivery, data_dir: Path) -> None:
     from indicators.inputs.areas import read_afdelinger, read_areas, read_membership
     from indicators.inputs.kaas import read_kaas_file
     from indicators.inputs.measures import load_delivery_labels
+    from indicators.inputs.plans import read_plans
     from indicators.inputs.reference import read_official_status, read_reference
     from indicators.survey.reader import read_wave
 
@@ -438,6 +440,8 @@ def validate(delivery: Delivery, data_dir: Path) -> None:
         read_membership(path, shown, current_areas())
     elif name == "areas/afdelinger.csv":
         read_afdelinger(path, shown)
+    elif name == "areas/plans.csv":
+        read_plans(path, shown, current_areas())
     elif name == "areas/areas.geojson":
         try:
             json.loads(read_regular(path, os.lstat(path).st_size).decode("utf-8"))

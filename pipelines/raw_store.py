@@ -21,7 +21,7 @@ from pipelines.safe_paths import PRIVATE_DIR, open_regular, private_dir
 # What the product reads, relative to the data directory (contract.md).
 PATTERNS = {
     "areas": ["areas/areas.csv", "areas/membership.csv", "areas/areas.geojson",
-              "areas/afdelinger.csv"],
+              "areas/afdelinger.csv", "areas/plans.csv"],
     "kaas": ["kaas/*.csv", "kaas/*.xlsx", "kaas/labels.yaml"],
     "reference": [
         "reference/national.csv",

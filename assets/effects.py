@@ -1,0 +1,54 @@
+"""Effect evaluation of the social-housing plans (domain.md §8): the plans as staged and
+published, and the estimates per plan, area, indicator and comparison."""
+
+
+import dagster as dg
+
+from assets.mart import mart, mart_asset, publish_table, staging
+from indicators import tables
+from indicators.catalogue import load_catalogue
+from indicators.inputs.plans import read_plans
+from indicators.plan_effects import criteria_terms, no_plans, plan_effects
+from pipelines.raw_store import received_copies
+from pipelines.resources import Warehouse
+from pipelines.warehouse import read_table, table_metadata, write_table
+
+PLANS_FILE = "areas/plans.csv"
+
+
+@dg.asset(key=["staging", "plans"], group_name="staging", kinds={"duckdb", "polars"},
+          deps=[dg.AssetKey(["raw", "files"]), staging("areas")])
+def staging_plans(warehouse: Warehouse) -> dg.MaterializeResult:
+    """The social-housing plans and their areas (`areas/plans.csv`, optional), validated
+    against the area register; empty when the file is absent (no plans, no effects)."""
+    with warehouse.connect() as conn:
+        path = received_copies(conn, "areas").get(PLANS_FILE)
+        frame = (read_plans(path, PLANS_FILE, read_table(conn, "staging.areas")).drop("_row")
+                 if path is not None else no_plans())
+        write_table(conn, "staging.plans", frame)
+    return dg.MaterializeResult(metadata=table_metadata(frame, present=path is not None))
+
+
+@mart_asset(tables.PLANS, deps=[staging("plans")], kinds={"duckdb"})
+def mart_plans(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        return publish_table(conn, tables.PLANS, read_table(conn, "staging.plans"))
+
+
+@mart_asset(tables.PLAN_EFFECTS,
+            deps=[staging("plans"), staging("kaas"), staging("membership"), staging("areas"),
+                  staging("regional"), mart("survey_results")],
+            kinds={"duckdb", "polars"})
+def mart_plan_effects(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        plans = read_table(conn, "staging.plans")
+        membership = read_table(conn, "staging.membership")
+        latest = conn.execute("SELECT max(aar) FROM staging.kaas").fetchone()[0]
+        terms = (criteria_terms(
+            conn.sql("SELECT afdeling_id, aar, maal, vaerdi, suppressed FROM staging.kaas").pl(),
+            membership, read_table(conn, "staging.areas"),
+            read_table(conn, "staging.regional"), load_catalogue())
+            if plans.height else None)
+        frame = plan_effects(plans, terms, membership, read_table(conn, "mart.survey_results"),
+                             latest)
+        return publish_table(conn, tables.PLAN_EFFECTS, frame)

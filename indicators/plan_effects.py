@@ -1,0 +1,117 @@
+"""The inputs of `mart.plan_effects` from staged data (domain.md §8): the list criteria
+K1–K5 as annual per-afdeling terms, and the whole table from plans, terms, membership and
+`mart.survey_results`. Pure Polars; the estimator itself is `indicators.effects` and
+`indicators.effects_survey`.
+
+One definition per indicator for every data year: the catalogue's definition under the
+newest regime that uses the indicator. A plan's pre and post windows then measure the same
+thing even where the rules changed between them (K3 counted unknown education until the
+2018 rules): a changed definition must not show up as an effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from indicators.catalogue import Catalogue, Definition
+from indicators.effects import delimited_values, effect_frame, register_effects
+from indicators.effects_survey import survey_effects
+
+TERMS_SCHEMA = {"afdeling_id": pl.Utf8, "indicator_id": pl.Utf8, "year": pl.Int64,
+                "numerator": pl.Float64, "denominator": pl.Float64, "factor": pl.Float64}
+PLANS_COLUMNS = {"plan_id": pl.Utf8, "plan_name": pl.Utf8, "area_id": pl.Utf8,
+                 "start_year": pl.Int32, "end_year": pl.Int32}
+PERCENT = 100.0
+
+
+def no_plans() -> pl.DataFrame:
+    """staging.plans when the optional areas/plans.csv is absent."""
+    return pl.DataFrame(schema=PLANS_COLUMNS)
+
+
+def current_definitions(catalogue: Catalogue) -> list[Definition]:
+    """Each indicator's definition under the newest regime that uses it."""
+    out = []
+    for indicator_id in catalogue.indicators:
+        regime = next((r for r in reversed(catalogue.regime_ids)
+                       if indicator_id in catalogue.regimes[r].criteria), None)
+        if regime is not None:
+            out.append(catalogue.definition(regime, indicator_id))
+    return out
+
+
+def criteria_terms(kaas: pl.DataFrame, membership: pl.DataFrame, areas: pl.DataFrame,
+                   regional: pl.DataFrame, catalogue: Catalogue) -> pl.DataFrame:
+    """Per afdeling, indicator and data year: numerator, denominator and the factor that
+    makes factor · Σ numerator / Σ denominator the area's value in percent (see
+    `delimited_values`). A numerator is known only when every measure it sums is
+    delivered and unsuppressed. K4's factor is 100 over the regional mean income of the
+    afdeling's region (through its area) that year; unknown when that mean is.
+    """
+    definitions = current_definitions(catalogue)
+    needed = sorted({m for d in definitions for m in (*d.numerator, d.denominator)})
+    cells = (
+        kaas.filter(pl.col("maal").is_in(needed)
+                    & pl.col("afdeling_id").is_in(membership["afdeling_id"].implode()))
+        .select("afdeling_id", pl.col("aar").cast(pl.Int64).alias("year"), "maal",
+                pl.when(~pl.col("suppressed").fill_null(False))
+                .then(pl.col("vaerdi").cast(pl.Float64)).alias("value"))
+    )
+    region = (membership.select("afdeling_id", "area_id")
+              .join(areas.select("area_id", pl.col("region_code").cast(pl.Int64)), on="area_id")
+              .group_by("afdeling_id").agg(pl.col("region_code").min()))
+    parts = [_terms(cells, d, region, regional) for d in definitions]
+    if not parts:
+        return pl.DataFrame(schema=TERMS_SCHEMA)
+    return pl.concat(parts)
+
+
+def _terms(cells: pl.DataFrame, definition: Definition, region: pl.DataFrame,
+           regional: pl.DataFrame) -> pl.DataFrame:
+    numerator = (
+        cells.filter(pl.col("maal").is_in(list(definition.numerator)))
+        .group_by("afdeling_id", "year")
+        .agg(pl.when(pl.col("value").is_not_null().sum() == len(definition.numerator))
+             .then(pl.col("value").sum()).alias("numerator"))
+    )
+    denominator = (cells.filter(pl.col("maal") == definition.denominator)
+                   .select("afdeling_id", "year", pl.col("value").alias("denominator")))
+    keys = pl.concat([numerator.select("afdeling_id", "year"),
+                      denominator.select("afdeling_id", "year")]).unique()
+    terms = (keys.join(numerator, on=["afdeling_id", "year"], how="left")
+             .join(denominator, on=["afdeling_id", "year"], how="left"))
+    if definition.kind == "income_relative_to_region":
+        means = (
+            regional.filter(pl.col("maal") == definition.regional_reference)
+            .select(pl.col("region_code").cast(pl.Int64), pl.col("aar").cast(pl.Int64)
+                    .alias("year"),
+                    pl.when(~pl.col("suppressed").fill_null(False))
+                    .then(pl.col("vaerdi").cast(pl.Float64)).alias("mean"))
+        )
+        terms = (terms.join(region, on="afdeling_id", how="left")
+                 .join(means, on=["region_code", "year"], how="left")
+                 .with_columns(pl.when(pl.col("mean") > 0)
+                               .then(PERCENT / pl.col("mean")).alias("factor")))
+    else:
+        terms = terms.with_columns(pl.lit(PERCENT).alias("factor"))
+    return terms.with_columns(pl.lit(definition.indicator_id).alias("indicator_id")).select(
+        list(TERMS_SCHEMA)).cast(TERMS_SCHEMA)  # type: ignore[arg-type]
+
+
+def plan_effects(plans: pl.DataFrame, terms: pl.DataFrame, membership: pl.DataFrame,
+                 survey_results: pl.DataFrame, latest: int | None) -> pl.DataFrame:
+    """`mart.plan_effects`: register rows (`all`, `twins`) for every plan row and term
+    indicator, survey rows (`rest_of_wave`) where a pre and a post wave cover the area.
+    `latest` is the newest data year in the data (None: no data, no effects)."""
+    plan_rows = plans.select("plan_id", "area_id", pl.col("start_year").cast(pl.Int64),
+                             pl.col("end_year").cast(pl.Int64))
+    if latest is None or plan_rows.is_empty():
+        return effect_frame([])
+    starts: Iterable[int] = plan_rows["start_year"].unique().to_list()
+    values = delimited_values(terms, membership, starts)
+    register = register_effects(plan_rows, values, latest=latest)
+    survey = survey_effects(plan_rows, survey_results, latest=latest)
+    return pl.concat([register, survey]).sort("plan_id", "area_id", "indicator_id",
+                                              "comparison")
