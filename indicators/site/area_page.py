@@ -630,7 +630,7 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
             survey=survey, survey_totals=survey_totals, history=history, official=official,
             municipality=municipality,
             context=context_sentences, trend_intro=intro, provenance=provenance,
-            data_years=data.data_years_used(area_id),
+            data_years=data.data_years_used(area_id, p.msgs),
             has_early_warning=data.has_early_warning,
             members=members_section(p.msgs, data.members, area_id, area.name,
                                     data.current_year),

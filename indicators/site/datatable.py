@@ -33,7 +33,10 @@ from markupsafe import Markup, escape
 from indicators.site import xlsx_table
 from indicators.site.formatting import DA, Locale, locale, rounded
 from indicators.site.messages import Messages
+from indicators.site.rules import CSS_KEY
 from indicators.site.vocabulary import CATEGORIES
+
+_COLOUR_OF_CSS = {css: colour for colour, css in CSS_KEY.items()}
 
 # Column kinds: how a raw value is shown, written to CSV and typed in XLSX.
 #   text, int, dec1, dec2, pct1, pp1, dkk, year, bool3, category, link
@@ -138,12 +141,19 @@ def _row_decimals(row: dict, column: Column) -> int | None:
     return None
 
 
+def category_label(category: str, lang: str = "da") -> str:
+    """The colour's word in the language ("roed": "Rød" / "Red"); "" for no colour."""
+    if category not in _COLOUR_OF_CSS:
+        return ""
+    return Messages.load(lang).t(f"rules.colour.{_COLOUR_OF_CSS[category]}.label")
+
+
 def display(value, kind: str, fmt: Locale = DA, decimals: int | None = None) -> str:
     """The text a reader sees in the page."""
     if kind == "link":
         return value.text if isinstance(value, Link) else ("" if value is None else str(value))
     if kind == "category":
-        return CATEGORIES[value].label if value in CATEGORIES else ""
+        return category_label(value, fmt.lang)
     if kind == "bool3":
         return fmt.yes_no_unknown(value)
     if value is None or value == "":
@@ -173,7 +183,7 @@ def cell_html(value, kind: str, fmt: Locale = DA, decimals: int | None = None) -
     if kind == "link" and isinstance(value, Link):
         return Markup('<a href="{}">{}</a>').format(value.href, value.text)
     if kind == "category" and value in CATEGORIES:
-        return badge(value)
+        return badge(value, category_label(value, fmt.lang))
     text = display(value, kind, fmt, decimals)
     if text == fmt.unknown or (kind == "bool3" and value is None):
         return Markup('<span class="unknown">{}</span>').format(text)
@@ -200,7 +210,7 @@ def _text_value(value, kind: str, fmt: Locale) -> str:
     if kind == "link":
         return value.text if isinstance(value, Link) else ("" if value is None else str(value))
     if kind == "category":
-        return CATEGORIES[value].label if value in CATEGORIES else ""
+        return category_label(value, fmt.lang)
     if kind == "bool3":
         return fmt.yes_no_unknown(value)
     if isinstance(value, str) and kind != "text":

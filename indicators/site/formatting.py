@@ -14,6 +14,7 @@ Names are sorted the Danish way in both languages (the names are Danish):
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -162,6 +163,18 @@ class Locale:
         if self.lang == "da":
             return f"{value.day}. {month} {value.year}"
         return f"{value.day} {month} {value.year}"
+
+    def day_month(self, danish: str) -> str:
+        """A yearly date as the catalogue writes it, in the language: "1. december"
+        -> "1. december" / "1 December"."""
+        match = re.fullmatch(r"\s*(\d{1,2})\.\s*(\w+)\s*", danish)
+        month = match.group(2).lower() if match else None
+        if month not in DA.months:
+            raise ValueError(f"{danish!r}: expected a day and a Danish month, as "
+                             "\"1. december\"")
+        name = self.months[DA.months.index(month)]
+        day = int(match.group(1))
+        return f"{day}. {name}" if self.lang == "da" else f"{day} {name}"
 
     def date_time(self, moment: datetime) -> str:
         """27. november 2026 kl. 06.45 / 27 November 2026, 06:45 (Copenhagen time)."""

@@ -129,7 +129,8 @@ class _Method:
                     years = self.t("method.criteria.data_years_value", first=max(offsets),
                                    last=min(offsets))
                 rows.append({
-                    "regime": self.regime_label(regime_id), "list_date": regime.list_date,
+                    "regime": self.regime_label(regime_id),
+                    "list_date": self.msgs.fmt.day_month(regime.list_date),
                     "criterion": self.label(indicator_id),
                     "comparison": self.comparison(main), "value": float(main.value),
                     "vd": _places(main.value), "unit": self._unit(main),

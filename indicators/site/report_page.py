@@ -139,5 +139,5 @@ def write_report_pages(data: SiteData, writer: PageWriter) -> None:
                     for c, n in sorted(counts.items(), key=lambda kv: -w.rank[kv[0]]) if n],
             surveys=_survey_findings(data, w, ids), provenance=writer.provenance(),
             regime_label=w.regime_label(data.current_regime),
-            data_years=data.data_years_used(),
+            data_years=data.data_years_used(msgs=w.msgs),
         )
