@@ -96,6 +96,28 @@ AREAS = {
 # joins Vangdalen from 2012; one Energivej afdeling leaves the area after 2018. Outside
 # those years both are ordinary Randers afdelinger in no area.
 MOVERS = [("vangdalen", "112-0068", 2012, None), ("energivej", "112-0075", 2006, 2018)]
+# The social-housing plans (areas/plans.csv, domain.md §1 and §8): plan_id -> (name,
+# [(area, start_year, end_year)]). Vangdalen joins the Nordby plan with its one-year
+# effort after the 2010 survey. No effect is planted in the register series: the plan
+# areas carry the list facts above year by year, so a planted change would move the
+# published figures the facts and tests rely on. The designed series still differ from
+# the comparison areas (Gl. Jennumparken's K1 dip 2011-2016), and the 2012 survey shows
+# Vangdalen's fall in evening unsafety against the rest of the wave.
+EFFORTS = {
+    "nordby_2009_2013": ("Boligsocial helhedsplan Randers Nordby 2009–2013", [
+        ("gl_jennumparken", 2009, 2013), ("glarbjergvej", 2009, 2013),
+        ("vangdalen", 2011, 2013)]),
+    "vangdalen_tryghed_2011": (
+        "Tryghedsindsats i Vangdalen efter beboerundersøgelsen 2010",
+        [("vangdalen", 2011, 2012)]),
+    "helhedsplan_2013_2017": ("Boligsocial helhedsplan Randers Nordby 2013–2017", [
+        ("gl_jennumparken", 2013, 2017), ("glarbjergvej", 2013, 2017),
+        ("vangdalen", 2013, 2017)]),
+    "helhedsplan_2021_2025": ("Boligsocial helhedsplan Randers 2021–25", [
+        ("gl_jennumparken", 2021, 2025), ("glarbjergvej", 2021, 2025),
+        ("vangdalen", 2021, 2025), ("hermann_stillingsvej", 2021, 2025),
+        ("energivej", 2021, 2025)]),
+}
 # Randers afdelinger in no area (in the KÅS data; the product warns with a count),
 # with their residents in 2006.
 OUTSIDE = {"027-0012": 310, "027-0015": 145, "040-0008": 220, "040-0046": 95,
@@ -542,6 +564,10 @@ def write_areas(out: Path) -> None:
     lines = ["area_id;afdeling_id;valid_from;valid_to"]
     lines += [f"{a};{afd};{f};{t or ''}" for a, afd, f, t in membership_rows()]
     (d / "membership.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = ["plan_id;plan_name;area_id;start_year;end_year"]
+    lines += [f"{plan};{name};{area};{start};{end or ''}"
+              for plan, (name, rows) in EFFORTS.items() for area, start, end in rows]
+    (d / "plans.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     geojson = json.dumps(area_geojson(), ensure_ascii=False, indent=1)
     (d / "areas.geojson").write_text(geojson + "\n", encoding="utf-8")
     # The afdeling register (optional in the contract): every afdeling's municipality,
@@ -1140,6 +1166,15 @@ def check_design(root: Path, ev: Evaluator, revisions: list, c: Checks) -> None:
     unknown = [(a, L, s) for a in d.areas for L in LIST_YEARS
                for s, v in ev.in_force(a, L)["status"].items() if v is None]
     c.expect(not unknown, f"no status in force is NULL {unknown}")
+    plans = read_table(root / "areas" / "plans.csv")[1:]
+    bad = [r for r in plans if r[2] not in d.areas or (r[4] and int(r[4]) < int(r[3]))]
+    pool_2021 = [a for a in d.areas
+                 if not any(r[2] == a and int(r[3]) <= 2025 and 2018 <= int(r[4] or 9999)
+                            for r in plans)]
+    c.expect(not bad and len(plans) == 12 and len(pool_2021) == 3,
+             f"plans.csv: {len(plans)} plan rows over {len({r[0] for r in plans})} plans, "
+             f"areas registered, none ending before it starts {bad}; the 2021-25 plan "
+             f"leaves {len(pool_2021)} areas to compare with")
     for a in d.areas:  # what-if regimes too, for the boundary audit
         for L in LIST_YEARS:
             for regime in (2010, 2013, 2018, 2021):
