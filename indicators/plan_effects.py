@@ -100,15 +100,18 @@ def _terms(cells: pl.DataFrame, definition: Definition, region: pl.DataFrame,
         list(TERMS_SCHEMA)).cast(TERMS_SCHEMA)  # type: ignore[arg-type]
 
 
-def plan_effects(plans: pl.DataFrame, terms: pl.DataFrame, membership: pl.DataFrame,
+def plan_effects(plans: pl.DataFrame, terms: pl.DataFrame | None, membership: pl.DataFrame,
                  survey_results: pl.DataFrame, latest: int | None) -> pl.DataFrame:
     """`mart.plan_effects`: register rows (`all`, `twins`) for every plan row and term
     indicator, survey rows (`rest_of_wave`) where a pre and a post wave cover the area.
-    `latest` is the newest data year in the data (None: no data, no effects)."""
+    `latest` is the newest data year in the data (None: no data, no effects); `terms` may
+    be None only without plans (the refresh skips building them then)."""
     plan_rows = plans.select("plan_id", "area_id", pl.col("start_year").cast(pl.Int64),
                              pl.col("end_year").cast(pl.Int64))
     if latest is None or plan_rows.is_empty():
         return effect_frame([])
+    if terms is None:
+        raise ValueError("plans need the criteria terms (criteria_terms) to be evaluated")
     starts: Iterable[int] = plan_rows["start_year"].unique().to_list()
     values = delimited_values(terms, membership, starts)
     register = register_effects(plan_rows, values, latest=latest)

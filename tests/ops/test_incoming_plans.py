@@ -4,7 +4,7 @@ incoming/ against the current areas, kept in the raw store as received, optional
 import dagster as dg
 import duckdb
 
-from assets import effects, mart, raw, staging, survey
+from assets import effects, raw, staging, survey
 from pipelines import incoming
 from pipelines.resources import build_resources
 from pipelines.settings import Paths
