@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -44,7 +45,20 @@ def exact(value) -> Decimal:
 
 def rounded(value, decimals: int) -> Decimal:
     """Half away from zero, as people round (and symmetric, so -x shows as -(x))."""
-    return exact(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if not value:  # zero keeps its own sign: -0.0 and 0 are equal keys of the cache
+        return _quantize(value, decimals)
+    return _remembered(value, decimals)
+
+
+def _quantize(value, decimals: int) -> Decimal:
+    step = _STEP[decimals] if decimals in _STEP else Decimal(1).scaleb(-decimals)
+    return exact(value).quantize(step, rounding=ROUND_HALF_UP)
+
+
+# A figure is rounded for its page, its CSV and its XLSX alike: remembered, not redone
+# (equal keys such as 2 and 2.0 round to the same Decimal).
+_remembered = lru_cache(maxsize=1 << 16)(_quantize)
+_STEP = {d: Decimal(1).scaleb(-d) for d in range(7)}
 
 
 def aligned_decimals(value, threshold, *, minimum: int = 1, exact_up_to: int = 2,

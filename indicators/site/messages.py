@@ -64,6 +64,7 @@ _FORMATTER = string.Formatter()
 _KINDS = {"", "int", "num", "pct", "pp", "ppabs", "kr", "date", "list"}
 
 
+@cache
 def _kind(spec: str) -> tuple[str, int | None]:
     base = spec.rstrip("0123456789")
     digits = spec[len(base):]
@@ -83,6 +84,15 @@ def placeholders(text: str) -> dict[str, str]:
         _kind(spec or "")
         out[name] = spec or ""
     return out
+
+
+@cache
+def _parsed(text: str) -> tuple[tuple[tuple[str, str | None, str], ...], frozenset[str]]:
+    """A message text as (literal, placeholder name, format spec) pieces and the names
+    it needs: parsed once per text, not on every page that says it."""
+    pieces = tuple((literal, name, spec or "") for literal, name, spec, _ in
+                   _FORMATTER.parse(text))
+    return pieces, frozenset(placeholders(text))
 
 
 def _flatten(prefix: str, tree: MessageTree | Plural | str, out: dict, source: Path) -> None:
@@ -189,7 +199,7 @@ def _load_stamped(folder: Path, stamp: tuple) -> dict[str, dict[str, Plural | st
 
 
 # Within `pinned()`: one Messages per folder and language, the files not looked at again.
-_PINNED: dict[tuple[Path, str], Messages] = {}
+_PINNED: dict[tuple[Path | None, str], Messages] = {}
 _pin_depth = 0
 
 
@@ -222,16 +232,20 @@ class Messages:
 
     @classmethod
     def load(cls, lang: str, folder: Path | None = None) -> Messages:
+        if _pin_depth:
+            # Keyed by the folder as given: resolving it costs more than the lookup.
+            pinned_messages = _PINNED.get((folder, lang))
+            if pinned_messages is not None:
+                return pinned_messages
+        given = folder
         folder = (folder or MESSAGES_DIR).resolve()
-        if _pin_depth and (folder, lang) in _PINNED:
-            return _PINNED[folder, lang]
         catalogues = _load_all(folder)
         if lang not in catalogues:
             raise MessageError(f"unknown site language {lang!r}: expected one of "
                                f"{', '.join(LANGUAGES)}")
         messages = cls(lang, catalogues[lang])
         if _pin_depth:
-            _PINNED[folder, lang] = messages
+            _PINNED[given, lang] = messages
         return messages
 
     def keys(self) -> set[str]:
@@ -252,15 +266,15 @@ class Messages:
             if "n" not in params:
                 raise MessageError(f"message {key!r} is a plural and needs n=")
             entry = entry.one if params["n"] == 1 else entry.other
-        needed = placeholders(entry)
-        missing = needed.keys() - params.keys()
-        if missing:
+        pieces, needed = _parsed(entry)
+        if not needed <= params.keys():
+            missing = needed - params.keys()
             raise MessageError(f"message {key!r} needs {', '.join(sorted(missing))}")
         parts = []
-        for literal, name, spec, _ in _FORMATTER.parse(entry):
+        for literal, name, spec in pieces:
             parts.append(literal)
             if name is not None:
-                parts.append(self.format_value(params[name], spec or ""))
+                parts.append(self.format_value(params[name], spec))
         return "".join(parts)
 
     def format_value(self, value: Any, spec: str) -> str:

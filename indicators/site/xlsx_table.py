@@ -26,6 +26,8 @@ from pathlib import Path
 from indicators.excel_cells import column_letter
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# Column letters A..ZZ, worked out once instead of for every cell.
+_LETTERS = tuple(column_letter(i) for i in range(26 * 27))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # Cell styles (index into cellXfs): 0 plain, 1 bold wrapped header, then number formats.
@@ -80,6 +82,10 @@ _REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/offic
         '2006/relationships/{kind}" Target="{target}"/>')
 
 
+def _letter(col: int) -> str:
+    return _LETTERS[col] if col < len(_LETTERS) else column_letter(col)
+
+
 def _attribute(text: str) -> str:
     return _text(text).replace('"', "&quot;")
 
@@ -111,13 +117,13 @@ class Sheet:
     def text(self, row: int, col: int, value: str, style: int = 0) -> None:
         attribute = f' s="{style}"' if style else ""
         self.rows.setdefault(row, []).append(
-            f'<c r="{column_letter(col)}{row + 1}" t="inlineStr"{attribute}><is>'
+            f'<c r="{_letter(col)}{row + 1}" t="inlineStr"{attribute}><is>'
             f'<t xml:space="preserve">{_text(value)}</t></is></c>')
 
     def number(self, row: int, col: int, value: float, style: int = 0) -> None:
         attribute = f' s="{style}"' if style else ""
         self.rows.setdefault(row, []).append(
-            f'<c r="{column_letter(col)}{row + 1}"{attribute}><v>{value!r}</v></c>')
+            f'<c r="{_letter(col)}{row + 1}"{attribute}><v>{value!r}</v></c>')
 
     def width(self, col: int, width: float) -> None:
         self.widths[col] = width
