@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from assets.local import staged_model
 from assets.mart import mart, mart_asset, publish_table, staging
 from indicators import tables
 from indicators.catalogue import load_catalogue
@@ -56,14 +57,18 @@ def mart_early_warning(warehouse: Warehouse) -> dg.MaterializeResult:
 
 
 @mart_asset(tables.AREA_SIGNALS,
-            deps=[mart("indicator_values"), mart("area_status"), mart("survey_results")],
+            deps=[mart("indicator_values"), mart("area_status"), mart("survey_results"),
+                  mart("local_categories"), staging("local_model")],
             kinds={"duckdb", "polars"})
 def mart_area_signals(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         signals = compute_area_signals(read_table(conn, "mart.area_status"),
                                        read_table(conn, "mart.indicator_values"),
                                        read_table(conn, "mart.survey_results"),
-                                       load_catalogue())
+                                       load_catalogue(),
+                                       local_categories=read_table(conn,
+                                                                   "mart.local_categories"),
+                                       local_model=staged_model(conn))
         return publish_table(conn, tables.AREA_SIGNALS, signals)
 
 

@@ -73,6 +73,32 @@ def staging_afdelinger(warehouse: Warehouse) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=table_metadata(frame, source=source))
 
 
+def read_deliveries(conn, warehouse: Warehouse, folder: str, check=None):
+    """(records per delivery, how many came from the parse cache, cache entries pruned)
+    for every KÅS-format delivery of a folder (kaas/, local/), read as received with
+    kaas/labels.yaml; `check(records, name)` runs on each delivery's records."""
+    copies = received_copies(conn, folder)
+    labels_name = "kaas/labels.yaml"
+    labels_path = received_copies(conn, "kaas").get(labels_name)
+    labels = load_delivery_labels(labels_path, labels_name) if labels_path else None
+    digests = dict(conn.execute(
+        "SELECT name, sha256 FROM raw.files WHERE kind IN (?, 'kaas')", [folder]).fetchall())
+    cache_dir = warehouse.workspace.paths.home / "cache" / folder
+    deliveries, cached, entries = [], 0, []
+    for name, path in copies.items():
+        if name == labels_name:
+            continue
+        records, hit = read_kaas_cached(
+            path, name, labels, file_sha256=digests[name],
+            labels_sha256=digests.get(labels_name), cache_dir=cache_dir)
+        if check is not None:
+            check(records, name)
+        deliveries.append(records)
+        cached += hit
+        entries.append(cache_entry(cache_dir, digests[name], name, digests.get(labels_name)))
+    return deliveries, cached, prune_cache(cache_dir, entries)
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["staging", "kaas"], group_name="staging", kinds={"duckdb", "polars"},
@@ -89,26 +115,7 @@ def staging_afdelinger(warehouse: Warehouse) -> dg.MaterializeResult:
 )
 def staging_kaas(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.connect() as conn:
-        copies = received_copies(conn, "kaas")
-        labels_name = "kaas/labels.yaml"
-        labels = (
-            load_delivery_labels(copies[labels_name], labels_name)
-            if labels_name in copies else None
-        )
-        digests = dict(conn.execute(
-            "SELECT name, sha256 FROM raw.files WHERE kind = 'kaas'").fetchall())
-        cache_dir = warehouse.workspace.paths.home / "cache" / "kaas"
-        deliveries, cached, entries = [], 0, []
-        for name, path in copies.items():
-            if name == labels_name:
-                continue
-            records, hit = read_kaas_cached(
-                path, name, labels, file_sha256=digests[name],
-                labels_sha256=digests.get(labels_name), cache_dir=cache_dir)
-            deliveries.append(records)
-            cached += hit
-            entries.append(cache_entry(cache_dir, digests[name], name, digests.get(labels_name)))
-        pruned = prune_cache(cache_dir, entries)
+        deliveries, cached, pruned = read_deliveries(conn, warehouse, "kaas")
         if not deliveries:
             raise InputError(InputProblem("kaas/", "holds no KÅS file; expected *.csv or "
                                           "*.xlsx deliveries"))

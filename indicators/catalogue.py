@@ -344,11 +344,16 @@ class SurveySignal(SignalRule):
     lists_after_wave: int = Field(ge=0)
 
 
-class Signals(_Model):
-    """The overview's signal model (domain.md §6): colour and numbers of each rule.
+class LocalSignal(_Model):
+    """The local model's categories that signal (domain.md §6-7), each in its own colour,
+    taken in list year L from data year L - data_year_lag."""
 
-    `local` has no rule yet: the local model does not exist, so it gives no rows.
-    """
+    categories: list[Colour] = Field(min_length=1)
+    data_year_lag: int = Field(ge=0)
+
+
+class Signals(_Model):
+    """The overview's signal model (domain.md §6): colour and numbers of each rule."""
 
     severity: list[Colour] = Field(min_length=1)
     status: StatusSignal
@@ -357,6 +362,7 @@ class Signals(_Model):
     near: NearSignal
     projected: ProjectedSignal
     survey: SurveySignal
+    local: LocalSignal
 
     @model_validator(mode="after")
     def _colours_ranked(self) -> Signals:
@@ -364,8 +370,10 @@ class Signals(_Model):
             raise ValueError("signals.severity names a colour twice")
         for code in SIGNAL_CODES:
             rule = getattr(self, code, None)
-            if rule is not None and rule.colour not in self.severity:
-                raise ValueError(f"signals.{code}.colour {rule.colour!r} is not in severity")
+            colours = rule.categories if isinstance(rule, LocalSignal) else [rule.colour]
+            for colour in colours:
+                if colour not in self.severity:
+                    raise ValueError(f"signals.{code}: colour {colour!r} is not in severity")
         for status in [*self.status.statuses, self.forebyggelse.status]:
             if status not in STATUS_COLUMNS:
                 raise ValueError(f"signals: {status!r} is not one of {', '.join(STATUS_COLUMNS)}")

@@ -254,18 +254,25 @@ def _known_names() -> tuple[list[str], list[str]]:
     return list(load_catalogue().all_measures()), list(load_items())
 
 
+def validate_model_bytes(data: bytes, name: str) -> LocalModel:
+    """A model file's bytes (as received, or a delivery in incoming/), validated against
+    the catalogue's maal and the survey items; `name` is how errors name the file."""
+    measures, items = _known_names()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(InputProblem(name, "is not UTF-8 text; expected a YAML file in "
+                                      "UTF-8")) from None
+    return parse_local_model(text, name, measures=measures, survey_items=items)
+
+
+def default_model_name() -> str:
+    return f"indicators/{DEFAULT_MODEL_PATH.name}"
+
+
 def load_local_model(data_dir: Path | None = None) -> LocalModel:
     """The data directory's `models/local.yaml`, else the shipped default model."""
-    measures, items = _known_names()
     path = None if data_dir is None else Path(data_dir) / MODEL_FILE
     if path is not None and path.exists():
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError(InputProblem(MODEL_FILE, "is not UTF-8 text; expected a YAML "
-                                          "file in UTF-8")) from None
-        return parse_local_model(text, MODEL_FILE, measures=measures, survey_items=items)
-    return parse_local_model(DEFAULT_MODEL_PATH.read_text(encoding="utf-8"),
-                             f"indicators/{DEFAULT_MODEL_PATH.name}", measures=measures,
-                             survey_items=items)
-
+        return validate_model_bytes(path.read_bytes(), MODEL_FILE)
+    return validate_model_bytes(DEFAULT_MODEL_PATH.read_bytes(), default_model_name())

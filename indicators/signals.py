@@ -19,9 +19,13 @@ colours and numbers are in catalogue.yaml (`signals:`).
 - survey: one row per item whose deciding wave found the area significantly
   over the rest; indicator_id = the item, value = the area's share, threshold
   = the rest's share, distance_pp = the difference.
-- local: none yet; the local model does not exist (`local_signals`).
+- local: one row when the local model's category of data year L -
+  `data_year_lag` (mart.local_categories) is one of the rule's categories (red,
+  orange), in the category's own colour; value = the area's known points
+  (points_min), threshold = the category's lowest total. A category left
+  undecided by unknown indicators (NULL) gives no row.
 
-`status` names the status the row is about (NULL for survey rows). A
+`status` names the status the row is about (NULL for survey and local rows). A
 survey row's threshold is the share of the rest of the wave, the reference
 the significance test used (indicators/survey/results.py); it is recomputed
 from the published counts (the `all` row minus the area) and is NULL for a
@@ -42,6 +46,7 @@ from indicators.early_warning import (
     describe_criteria,
     watch_signals,
 )
+from indicators.local_model import LocalModel
 from indicators.status_rules import status_levels
 from indicators.survey.results import ALL_AREAS
 
@@ -71,15 +76,18 @@ def compute_area_signals(
     survey_results: pl.DataFrame,
     catalogue: Catalogue,
     config: EarlyWarningConfig | None = None,
+    local_categories: pl.DataFrame | None = None,
+    local_model: LocalModel | None = None,
 ) -> pl.DataFrame:
-    """All signals of every area, list year and regime of `area_status` (mart tables)."""
+    """All signals of every area, list year and regime of `area_status` (mart tables);
+    the local signal needs mart.local_categories and the model that made them."""
     described = describe_criteria(indicator_values, catalogue, config, every_regime=True)
     parts = [
         status_signals(area_status, catalogue),
         forebyggelse_signals(area_status, described, catalogue),
         watch_signals(described, area_status, catalogue).drop("level"),
         survey_signals(area_status, survey_results, catalogue),
-        local_signals(),
+        local_signals(area_status, local_categories, local_model, catalogue),
     ]
     colours = pl.DataFrame({
         "signal": ["status", "forebyggelse", "floor", "near", "projected", "survey"],
@@ -87,9 +95,10 @@ def compute_area_signals(
                    ("status", "forebyggelse", "floor", "near", "projected", "survey")],
     })
     rank = {colour: i for i, colour in enumerate(catalogue.signals.severity)}
-    rows = pl.concat([_fields(p) for p in parts]).drop("colour").join(
-        colours, on="signal", how="left")
-    # local rows would bring their own colour; none exist yet
+    # Local rows bring their own colour (the category's); the others take their rule's.
+    rows = pl.concat([_fields(p) for p in parts]).join(
+        colours, on="signal", how="left", suffix="_rule").with_columns(
+        pl.coalesce("colour_rule", "colour").alias("colour"))
     return (
         rows.with_columns(pl.col("colour").replace_strict(rank, default=len(rank))
                           .alias("_rank"))
@@ -192,9 +201,26 @@ def _weighted_waves(survey_results: pl.DataFrame) -> list[str]:
     )
 
 
-def local_signals() -> pl.DataFrame:
-    """The hook for the `local` signal (domain.md §7): the local model's red or orange
-    category, in its own colour. The model does not exist yet, so there are no rows;
-    when it does, this takes mart.local_categories and returns one row per area-year
-    (and every regime) with colour = the category."""
-    return pl.DataFrame(schema={c: AREA_SIGNALS_SCHEMA[c] for c in (*LIST_KEY, "signal")})
+def local_signals(area_status: pl.DataFrame, local_categories: pl.DataFrame | None,
+                  model: LocalModel | None, catalogue: Catalogue) -> pl.DataFrame:
+    """One `local` row per area, list year L and regime whose local category of data year
+    L - data_year_lag is one the rule signals (domain.md §6), coloured as the category;
+    none without the model's categories."""
+    empty = pl.DataFrame(schema={c: AREA_SIGNALS_SCHEMA[c] for c in (*LIST_KEY, "signal")})
+    if local_categories is None or model is None:
+        return empty
+    rule = catalogue.signals.local
+    cutoffs = {"red": model.categories.red_from, "orange": model.categories.orange_from,
+               "yellow": model.categories.yellow_from}
+    signalled = local_categories.filter(pl.col("category").is_in(rule.categories)).select(
+        "area_id",
+        (pl.col("year") + rule.data_year_lag).cast(pl.Int32).alias("year"),
+        pl.col("category").alias("colour"),
+        pl.col("points_min").cast(pl.Float64).alias("value"),
+        pl.col("category").replace_strict(cutoffs, return_dtype=pl.Float64).alias("threshold"),
+    )
+    return (
+        area_status.select(LIST_KEY)
+        .join(signalled, on=["area_id", "year"])
+        .with_columns(pl.lit("local").alias("signal"))
+    )

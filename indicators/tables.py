@@ -328,25 +328,28 @@ AREA_SIGNALS = Table(
            "trend makes `status` hold within the next signals.projected.lists lists; survey: "
            "the deciding wave (the newest with a finding for the area) found its share "
            "significantly over the rest of the wave, for list years wave year to wave year "
-           "+ signals.survey.lists_after_wave; local: the local model's category (not yet "
-           "produced).",
+           "+ signals.survey.lists_after_wave; local: the local model's category "
+           "(mart.local_categories) of data year L - signals.local.data_year_lag is red or "
+           "orange, in the category's colour.",
            nullable=False, allowed=SIGNAL_CODES),
         _c("colour", "VARCHAR", "The signal's colour.", nullable=False,
            allowed=["red", "orange", "yellow"]),
         _c("indicator_id", "VARCHAR", "The criterion (forebyggelse, near) or the survey item "
-           "(survey); NULL for status, floor and projected."),
+           "(survey); NULL for status, floor, projected and local."),
         _c("value", "DOUBLE", "The criterion's value in percent (forebyggelse, near); the "
-           "area's share in percent (survey); residents (floor)."),
+           "area's share in percent (survey); residents (floor); the local model's known "
+           "points, points_min (local)."),
         _c("threshold", "DOUBLE", "The threshold in percent at the level the status counts "
            "the criterion (forebyggelse, near); the share of the rest of the wave in percent "
-           "(survey; NULL for a weighted wave); the resident floor (floor)."),
+           "(survey; NULL for a weighted wave); the resident floor (floor); the category's "
+           "lowest total, red_from or orange_from (local)."),
         _c("distance_pp", "DOUBLE", "Distance in percentage points, positive on the met side "
            "(forebyggelse, near: negative); survey: area share minus the rest's."),
         _c("wave_id", "VARCHAR", "The deciding survey wave (survey)."),
         _c("projected_year", "INTEGER", "First list year the status is projected to hold "
            "(projected)."),
         _c("status", "VARCHAR", "The status the signal is about (status, forebyggelse, "
-           "floor, near, projected); NULL for survey.",
+           "floor, near, projected); NULL for survey and local.",
            allowed=["udsat", "parallelsamfund", "omdannelsesomraade", "forebyggelsesomraade"]),
     ],
 )
@@ -533,9 +536,12 @@ PLAN_EFFECTS = Table(
 # Built by assets/effects.py (issue 13); declared here, after the tables they follow.
 PUBLISHED += [PLANS, PLAN_EFFECTS]
 
+# Built by assets/local.py (issue 12).
+PUBLISHED += [LOCAL_INDICATORS, LOCAL_CATEGORIES]
+
 # Declared and documented, not yet built by any asset: the publication, its checks and the
-# site iterate over PUBLISHED, so these join it when the local model's assets land (issue 12).
-PENDING: list[Table] = [LOCAL_INDICATORS, LOCAL_CATEGORIES]
+# site iterate over PUBLISHED, so a table waits here until its asset lands.
+PENDING: list[Table] = []
 
 
 class Migration(BaseModel):
@@ -608,6 +614,20 @@ MIGRATIONS: list[Migration] = [
         instead="Nothing breaks; an effect with its interval is `WHERE ci_low IS NOT NULL`, "
                 "'too few comparison areas' is `WHERE comparison <> 'rest_of_wave' AND "
                 "n_comparison < 5`.",
+    ),
+    Migration(
+        table="mart.local_indicators, mart.local_categories, mart.area_signals",
+        old=[],
+        new=["mart.local_indicators", "mart.local_categories", "signal = 'local'"],
+        since="0.2.0",
+        why="Additive: the local monitoring model (domain.md §7; models/local.yaml or the "
+            "shipped default) is published by every refresh, its points per area, data year "
+            "and indicator and its category per area and data year; a red or orange category "
+            "of data year L - signals.local.data_year_lag adds a `local` row to "
+            "mart.area_signals for list year L, in the category's colour.",
+        instead="Nothing breaks; a query that takes an area's colour from mart.area_signals "
+                "now sees local rows too (`WHERE signal <> 'local'` for the state's list and "
+                "survey signals alone).",
     ),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import alerts, effects, mart, publish, raw, staging, survey
+from assets import alerts, effects, local, mart, publish, raw, staging, survey
 from assets import indicators as indicator_assets
 from pipelines.jobs import nightly, nightly_schedule
 from pipelines.progress import progress_logger
@@ -12,7 +12,8 @@ from pipelines.resources import build_resources, deployment_resources
 from pipelines.sensors import incoming_deliveries
 from pipelines.settings import Paths
 
-ASSET_MODULES = [raw, staging, survey, mart, indicator_assets, effects, alerts, publish]
+ASSET_MODULES = [raw, staging, survey, mart, indicator_assets, effects, local, alerts,
+                 publish]
 
 def build_definitions(paths: Paths | None = None, fail_at: str = "") -> dg.Definitions:
     """The whole product. With `paths`, bound to them (the CLI); without, to the

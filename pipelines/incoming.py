@@ -47,6 +47,7 @@ NAMED_FILES = {
     "regional.csv": "reference/regional.csv",
     "official_status.csv": "reference/official_status.csv",
     "labels.yaml": "kaas/labels.yaml",
+    "local.yaml": "models/local.yaml",
 }
 DEFAULT_MAX_BYTES = RefreshOptions().max_delivery_bytes
 # A wave_id names a folder: no separators, no dot names.
@@ -220,7 +221,10 @@ def route(entry: Path, data_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> De
             "cannot tell where this delivery belongs: expected a KÅS *.csv/*.xlsx, a survey "
             f"folder with wave.json, or one of {', '.join(sorted(NAMED_FILES))}"
         )
-    target = f"kaas/{entry.name}"
+    from indicators.inputs.local import FOLDER, is_local_name
+
+    # Local deliveries (municipality, housing organisations) say so in their name.
+    target = f"{FOLDER if is_local_name(entry.name) else 'kaas'}/{entry.name}"
     existing = data_dir / target
     if existing.exists() or existing.is_symlink():
         if _same_bytes(entry, existing, max_bytes):
@@ -432,6 +436,17 @@ def validate(delivery: Delivery, data_dir: Path) -> None:
     if name.startswith("kaas/") and name != "kaas/labels.yaml":
         labels = load_delivery_labels(data_dir / "kaas" / "labels.yaml", "kaas/labels.yaml")
         read_kaas_file(path, shown, labels)
+    elif name.startswith("local/"):
+        from indicators.catalogue import load_catalogue
+        from indicators.inputs.local import refuse_criteria_measures
+
+        labels = load_delivery_labels(data_dir / "kaas" / "labels.yaml", "kaas/labels.yaml")
+        refuse_criteria_measures(read_kaas_file(path, shown, labels), shown,
+                                 list(load_catalogue().measures))
+    elif name == "models/local.yaml":
+        from indicators.local_model import validate_model_bytes
+
+        validate_model_bytes(read_regular(path, os.lstat(path).st_size), shown)
     elif name == "kaas/labels.yaml":
         load_delivery_labels(path, shown)
     elif name == "areas/areas.csv":

@@ -23,6 +23,8 @@ PATTERNS = {
     "areas": ["areas/areas.csv", "areas/membership.csv", "areas/areas.geojson",
               "areas/afdelinger.csv", "areas/plans.csv"],
     "kaas": ["kaas/*.csv", "kaas/*.xlsx", "kaas/labels.yaml"],
+    "local": ["local/*.csv", "local/*.xlsx"],
+    "models": ["models/local.yaml"],
     "reference": [
         "reference/national.csv",
         "reference/regional.csv",

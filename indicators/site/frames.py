@@ -25,7 +25,8 @@ SURVEY_WAVES_COLUMNS = ("wave_id", "year", "title", "area_id", "invited", "respo
 # Published tables a frame set may lack: the publisher always passes them
 # (publish.py reads every published table), but frame sets built before the table
 # existed (the site tests' synthetic tables) do not.
-ADDED_TABLES = frozenset({"area_afdelinger", "plans", "plan_effects"})
+ADDED_TABLES = frozenset({"area_afdelinger", "plans", "plan_effects", "local_indicators",
+                          "local_categories"})
 
 
 class FrameError(ValueError):
