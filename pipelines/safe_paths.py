@@ -141,8 +141,17 @@ def raw_copy_holder(raw_dir: Path, digest: str) -> Path | None:
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of a regular file, never following a link nor blocking on a FIFO;
     more than `limit` bytes is an error."""
+    # In blocks: read(limit + 1) allocates the whole limit up front, and callers that
+    # have already checked a delivery pass a practically unbounded one.
+    chunks, total = [], 0
     with open_regular(path) as handle:
-        data = handle.read(limit + 1)
+        while total <= limit:
+            block = handle.read(min(1 << 20, limit + 1 - total))
+            if not block:
+                break
+            chunks.append(block)
+            total += len(block)
+    data = b"".join(chunks)
     if len(data) > limit:
         raise OSError(f"{path} is larger than {limit} bytes")
     return data

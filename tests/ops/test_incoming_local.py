@@ -197,3 +197,13 @@ def test_validate_model_bytes_refuses_text_that_is_not_utf8():
 
     with pytest.raises(InputError, match="models/local.yaml: is not UTF-8"):
         validate_model_bytes(MODEL.encode("utf-16"), "models/local.yaml")
+
+
+def test_a_delivery_read_again_after_publishing_settles_whatever_the_size_limit(tmp_path):
+    # settle_incoming routes an admitted delivery again with a practically unbounded
+    # limit; reading must not allocate that limit.
+    data = write_tiny_data(tmp_path / "data")
+    drop(data, "lokal.csv", LOCAL)
+    delivery = incoming.route(data / "incoming" / "lokal.csv", data, 1 << 62)
+    incoming.accept(data, delivery)
+    assert (data / "local" / "lokal.csv").read_text(encoding="utf-8") == LOCAL
