@@ -93,7 +93,7 @@ class _Method:
         out = [{"signal": self.t(f"method.colours.names.{code}"), "rule": rule,
                 "colour": CSS_KEY[colour]} for code, colour, rule in rows]
         out.append({"signal": self.t("method.colours.names.local"),
-                    "rule": self.t("method.colours.local"),
+                    "rule": self.t("method.colours.local", lag=s.local.data_year_lag),
                     "colour": None})
         return out
 
