@@ -172,13 +172,6 @@ class AreaState:
         return RANK[self.colour]
 
     @property
-    def status_text(self) -> str:
-        """Danish headline (kept for pages not yet on the message catalogue)."""
-        if self.headline:
-            return rules().status_label(self.headline, self.regime)
-        return "Ukendt status" if self.unknown_list else "Ikke på listen"
-
-    @property
     def criteria_total(self) -> int:
         return len(self.counted_ids)
 
@@ -197,16 +190,6 @@ class AreaState:
                 out.append(s.signal)
         return out
 
-    def criteria_summary(self) -> str:
-        """"2 af 4 kriterier (K1, K4); K2 ukendt" """
-        met = [c.code for c in self.counted if c.meets is True]
-        unknown = [c.code for c in self.counted if c.meets is None]
-        text = f"{self.criteria_met} af {self.criteria_total} kriterier"
-        if met:
-            text += " (" + ", ".join(met) + ")"
-        if unknown:
-            text += "; " + ", ".join(unknown) + " ukendt"
-        return text
 
 
 @dataclass
@@ -252,20 +235,6 @@ class Change:
     area_id: str
     year: int
     changes: list[StatusChange]
-
-    @property
-    def gained(self) -> list[str]:
-        return [rules().status_label(c.status, c.regime) for c in self.changes
-                if c.change == "gained"]
-
-    @property
-    def lost(self) -> list[str]:
-        return [rules().status_label(c.status, c.regime) for c in self.changes
-                if c.change == "lost"]
-
-    def text(self) -> str:
-        parts = [f"Ny: {s}" for s in self.gained] + [f"Ude: {s}" for s in self.lost]
-        return "; ".join(parts) if parts else "Uændret"
 
     @property
     def changed(self) -> bool:
@@ -567,17 +536,6 @@ class SiteData:
     def official_disagrees(self, area_id: str, year: int) -> bool:
         return any(r["year"] == year and _as_bool(r["agrees"]) is False
                    for r in self._official_by_area.get(area_id, []))
-
-    def official_now(self, area_id: str) -> str | None:
-        """The published list statuses of the area in the current year, in Danish."""
-        on = self.official_statuses(area_id, self.current_year)
-        if on is None:
-            return None
-        words = [self.rules.status_label(s, self.current_regime) for s in on]
-        text = ", ".join(words) if words else "Ikke på listen"
-        if self.official_disagrees(area_id, self.current_year):
-            text += " (afviger fra vores beregning)"
-        return text
 
     # --- surveys -----------------------------------------------------------
 
