@@ -30,7 +30,7 @@ CELL_COLUMNS = "afdeling_id, aar, maal, vaerdi, suppressed"
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["staging", "local"], group_name="staging", kinds={"duckdb", "polars"},
-                     deps=[RAW, staging("kaas")],
+                     deps=[RAW, staging("kaas"), staging("membership")],
                      description="Locally sourced measures per afdeling, data year and maal "
                      "(local/: municipality, housing organisations), read like KÅS "
                      "deliveries and combined in delivery order, also against kaas/ cells of "
