@@ -69,10 +69,12 @@ def fault_data(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def published_template(sample_home) -> Path:
+def published_template(tmp_path_factory, sample_home) -> Path:
     """A home with one publication made by the real command (copied, never used itself):
-    the session's refresh of the sample, which `fault_data` holds byte for byte."""
-    return sample_home
+    the session's refresh of the sample, which `fault_data` holds byte for byte. This
+    process's own copy of it, since reading its Dagster instance writes SQLite's WAL files
+    beside the run logs, which another xdist worker copying the session's home must not see."""
+    return copy_home(sample_home, tmp_path_factory.mktemp("fault-template") / "home")
 
 
 def copy_home(template: Path, target: Path) -> Path:

@@ -356,3 +356,14 @@ def synthetic_site(tmp_path_factory, frames, refresh, geojson):
     out = tmp_path_factory.mktemp("synthetic") / "site"
     pages = build_site(frames, refresh, out, geojson=geojson)
     return out, pages
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, network blocked) per test process for the browser
+    and print tests: starting one costs seconds. A test that changes its window size or
+    emulated media puts them back."""
+    from tests.site.browser import Browser  # selenium only where a browser is asked for
+
+    with Browser(block_network=True) as b:
+        yield b

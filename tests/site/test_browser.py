@@ -36,12 +36,6 @@ PROJECT = Path(__file__).resolve().parents[2]
 # --- fixtures ------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def browser():
-    with Browser(block_network=True) as b:
-        yield b
-
-
-@pytest.fixture(scope="session")
 def sample_site(sample_home) -> Path:
     """The site published by the real refresh of the shipped sample: the session's."""
     site = (sample_home / "site").resolve()

@@ -31,12 +31,6 @@ A4_POINTS = (595.0, 842.0)   # 210 × 297 mm at 72 points per inch
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with Browser(block_network=True) as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def pdf_folder() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="boligmonitor-print-"))
     print(f"\nPDFs: {folder}")
