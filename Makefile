@@ -10,7 +10,7 @@ UV     := $(VENV)/bin/uv
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
-	$(UV) pip install --quiet --compile-bytecode --python $(PYTHON) -e '.[test]'
+	$(UV) pip install --quiet --python $(PYTHON) -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -24,9 +24,10 @@ browser:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 # Every test process imports Dagster, Polars and the project afresh (each refresh through
-# the real command is a process of its own): cached bytecode (compiled at install, and
-# written by the first run) saves ~1.5 s of CPU per refresh and half of collecting, so
-# the suites write it even where the environment says not to.
+# the real command is a process of its own): cached bytecode, written by the first process
+# that imports a module, saves ~1.5 s of CPU per refresh and half of collecting, so the
+# suites write it even where the environment says not to (cheaper than compiling all of
+# site-packages at install, which costs ~25 s).
 test test-fast: export PYTHONDONTWRITEBYTECODE =
 
 # The full suite (CI runs this): unit, asset, end-to-end, Chromium and service tests, in
