@@ -17,13 +17,15 @@ from tests.e2e.conftest import CLI, digest_tree, run_cli
 
 pytestmark = pytest.mark.e2e
 
+# Reads until the stop file appears (the test makes it once the refresh has returned), or
+# for at most argv[2] seconds: the whole refresh runs while it reads, and no longer.
 READER = textwrap.dedent(
     """
-    import sys, time, duckdb
+    import os, sys, time, duckdb
     conn = duckdb.connect(sys.argv[1], read_only=True)
     seen, queries, errors = set(), 0, 0
     deadline = time.monotonic() + float(sys.argv[2])
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not os.path.exists(sys.argv[3]):
         try:
             seen.add(conn.execute("SELECT refresh_id FROM mart.refresh").fetchone()[0])
             conn.execute("SELECT count(*), sum(residents) FROM mart.area_year").fetchone()
@@ -55,10 +57,13 @@ def test_reader_keeps_its_snapshot_while_a_refresh_publishes(published):
     home, data = published
     serving = home / "serving" / "boligmonitor.duckdb"
     old_id = refresh_id(serving)
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(serving), "40"],
+    stop = home.parent / "reader.stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(serving), "300", str(stop)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1)
     refresh = run_cli("refresh", "--home", str(home), "--data", str(data))
+    time.sleep(1)  # a second more of reading the old snapshot after the swap
+    stop.touch()
     out, err = reader.communicate(timeout=120)
     assert refresh.returncode == 0, refresh.stderr[-3000:]
     queries, errors, seen = out.split()
