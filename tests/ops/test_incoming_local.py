@@ -207,3 +207,17 @@ def test_a_delivery_read_again_after_publishing_settles_whatever_the_size_limit(
     delivery = incoming.route(data / "incoming" / "lokal.csv", data, 1 << 62)
     incoming.accept(data, delivery)
     assert (data / "local" / "lokal.csv").read_text(encoding="utf-8") == LOCAL
+
+
+def test_a_criteria_measure_in_a_local_workbook_is_named_by_its_cell():
+    import polars as pl
+
+    from indicators.inputs.local import refuse_criteria_measures
+
+    records = pl.DataFrame({"maal": ["underretninger_0_17", "beboere"],
+                            "location": ["sheet 'Ark1' cell C5", "sheet 'Ark1' cell C6"]})
+    with pytest.raises(InputError) as err:
+        refuse_criteria_measures(records, "local/lokal.xlsx", ["beboere"])
+    (problem,) = err.value.problems
+    assert (problem.file, problem.row, problem.column) == ("local/lokal.xlsx", None, "maal")
+    assert "sheet 'Ark1' cell C6" in problem.message and "'beboere'" in problem.message
