@@ -49,6 +49,11 @@ NAMED_FILES = {
     "labels.yaml": "kaas/labels.yaml",
     "local.yaml": "models/local.yaml",
 }
+# What incoming/ routes, as its rejection reports say it.
+WHAT_BELONGS = (
+    "a KÅS *.csv/*.xlsx (to kaas/; named local*/lokal* it is a municipality's or housing "
+    "organisation's delivery, to local/), a survey folder with wave.json, or one of "
+    + ", ".join(sorted(NAMED_FILES)))
 DEFAULT_MAX_BYTES = RefreshOptions().max_delivery_bytes
 # A wave_id names a folder: no separators, no dot names.
 SAFE_WAVE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -214,13 +219,10 @@ def route(entry: Path, data_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> De
         if not KAAS_COLUMNS <= {h.strip().lower() for h in table.header}:
             raise RoutingError(
                 f"{shown}: the header has no afdeling_id and maal columns, so this is not a "
-                f"KÅS file; expected a KÅS *.csv/*.xlsx, a survey folder with wave.json, or "
-                f"one of {', '.join(sorted(NAMED_FILES))}")
+                f"KÅS file; expected {WHAT_BELONGS}")
     elif not name.endswith(".xlsx"):
         raise RoutingError(
-            "cannot tell where this delivery belongs: expected a KÅS *.csv/*.xlsx, a survey "
-            f"folder with wave.json, or one of {', '.join(sorted(NAMED_FILES))}"
-        )
+            f"cannot tell where this delivery belongs: expected {WHAT_BELONGS}")
     from indicators.inputs.local import FOLDER, is_local_name
 
     # Local deliveries (municipality, housing organisations) say so in their name.

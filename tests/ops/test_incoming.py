@@ -88,6 +88,9 @@ def test_unroutable_file_is_rejected(tmp_path):
     assert incoming.admit(data, warn=lambda _: None) == []
     report = (data / "incoming" / "notes.txt.error.txt").read_text()
     assert "cannot tell where this delivery belongs" in report
+    # The report says every kind of delivery incoming/ takes, local ones too.
+    assert "named local*/lokal* it is a municipality's" in report
+    assert "local.yaml" in report and "plans.csv" in report
 
 
 def report_of(entry):
