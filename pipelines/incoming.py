@@ -51,8 +51,8 @@ NAMED_FILES = {
 }
 # What incoming/ routes, as its rejection reports say it.
 WHAT_BELONGS = (
-    "a KÅS *.csv/*.xlsx (to kaas/; named local*/lokal* it is a municipality's or housing "
-    "organisation's delivery, to local/), a survey folder with wave.json, or one of "
+    "a KÅS *.csv/*.xlsx (to kaas/; named local*/lokal* it is a delivery from the "
+    "municipality or a housing organisation, to local/), a survey folder with wave.json, or one of "
     + ", ".join(sorted(NAMED_FILES)))
 DEFAULT_MAX_BYTES = RefreshOptions().max_delivery_bytes
 # A wave_id names a folder: no separators, no dot names.

@@ -89,7 +89,7 @@ def test_unroutable_file_is_rejected(tmp_path):
     report = (data / "incoming" / "notes.txt.error.txt").read_text()
     assert "cannot tell where this delivery belongs" in report
     # The report says every kind of delivery incoming/ takes, local ones too.
-    assert "named local*/lokal* it is a municipality's" in report
+    assert "named local*/lokal* it is a delivery from the municipality" in report
     assert "local.yaml" in report and "plans.csv" in report
 
 
