@@ -8,7 +8,9 @@ from assets.mart import mart, mart_asset, publish_table, staging
 from indicators import tables
 from indicators.catalogue import load_catalogue
 from indicators.inputs.plans import read_plans
+from indicators.effects import delimited_values
 from indicators.plan_effects import criteria_terms, no_plans, plan_effects
+from indicators.plan_series import plan_moves, plan_series
 from pipelines.raw_store import received_copies
 from pipelines.resources import Warehouse
 from pipelines.warehouse import read_table, table_metadata, write_table
@@ -52,3 +54,39 @@ def mart_plan_effects(warehouse: Warehouse) -> dg.MaterializeResult:
         frame = plan_effects(plans, terms, membership, read_table(conn, "mart.survey_results"),
                              latest)
         return publish_table(conn, tables.PLAN_EFFECTS, frame)
+
+
+_TERMS_DEPS = [staging("plans"), staging("kaas"), staging("membership"), staging("areas"),
+               staging("regional")]
+
+
+@mart_asset(tables.PLAN_SERIES, deps=[*_TERMS_DEPS, mart("plan_effects")],
+            kinds={"duckdb", "polars"})
+def mart_plan_series(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        plans = read_table(conn, "staging.plans")
+        latest = conn.execute("SELECT max(aar) FROM staging.kaas").fetchone()[0]
+        frame = plan_series(plans, None, None)
+        if plans.height and latest is not None:
+            membership = read_table(conn, "staging.membership")
+            terms = criteria_terms(
+                conn.sql("SELECT afdeling_id, aar, maal, vaerdi, suppressed "
+                         "FROM staging.kaas").pl(),
+                membership, read_table(conn, "staging.areas"),
+                read_table(conn, "staging.regional"), load_catalogue())
+            values = delimited_values(terms, membership,
+                                      plans["start_year"].cast(int).unique().to_list())
+            frame = plan_series(plans, values, latest)
+        return publish_table(conn, tables.PLAN_SERIES, frame)
+
+
+@mart_asset(tables.PLAN_MOVES, deps=[staging("plans"), staging("kaas"), staging("membership")],
+            kinds={"duckdb", "polars"})
+def mart_plan_moves(warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as conn:
+        plans = read_table(conn, "staging.plans")
+        latest = conn.execute("SELECT max(aar) FROM staging.kaas").fetchone()[0]
+        kaas = conn.sql("SELECT afdeling_id, aar, maal, vaerdi, suppressed FROM staging.kaas "
+                        "WHERE maal IN ('beboere', 'tilflyttede', 'fraflyttede')").pl()
+        frame = plan_moves(plans, kaas, read_table(conn, "staging.membership"), latest)
+        return publish_table(conn, tables.PLAN_MOVES, frame)

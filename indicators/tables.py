@@ -533,8 +533,60 @@ PLAN_EFFECTS = Table(
     key=["plan_id", "area_id", "indicator_id", "comparison"],
 )
 
+PLAN_SERIES = Table(
+    name="plan_series",
+    description=(
+        "The yearly series of the plan pages' event-study charts (domain.md §8): per plan, "
+        "area, indicator (K1-K5) and data year from start-3 to the plan's end or the newest "
+        "data year, the area's value and its distance from its own pre-window mean, and the "
+        "mean of that distance over the `all` comparison areas of mart.plan_effects known "
+        "that year; every area delimited as in the plan's start year, as the effects are."
+    ),
+    columns=[
+        _c("plan_id", "VARCHAR", "The plan.", nullable=False),
+        _c("area_id", "VARCHAR", "The plan's area.", nullable=False),
+        _c("indicator_id", "VARCHAR", "Indicator (k1_uden_tilknytning ... k5_ikkevestlige).",
+           nullable=False),
+        _c("year", "INTEGER", "Data year.", nullable=False),
+        _c("value", "DOUBLE", "The area's value, percent; NULL when unknown."),
+        _c("relative", "DOUBLE", "value - the area's pre-window mean (pre_value of "
+           "mart.plan_effects), percentage points; NULL when either is unknown."),
+        _c("comparison_relative", "DOUBLE", "Mean over the `all` comparison areas known that "
+           "year of their value - their pre-window mean, percentage points; NULL when none "
+           "is known."),
+        _c("n_comparison", "BIGINT", "Comparison areas in that mean.", nullable=False,
+           minimum=0),
+    ],
+    key=["plan_id", "area_id", "indicator_id", "year"],
+)
+
+PLAN_MOVES = Table(
+    name="plan_moves",
+    description=(
+        "Moves beside the effects (domain.md §8: people move in and out): per plan, area and "
+        "data year of the plan's chart, the persons who moved in and out in the year and the "
+        "residents on 1 January, summed over the afdelinger the area had in the plan's start "
+        "year. A sum is NULL unless every afdeling's cell is delivered and unsuppressed "
+        "(tilflyttede and fraflyttede are optional measures)."
+    ),
+    columns=[
+        _c("plan_id", "VARCHAR", "The plan.", nullable=False),
+        _c("area_id", "VARCHAR", "The plan's area.", nullable=False),
+        _c("year", "INTEGER", "Data year.", nullable=False),
+        _c("residents", "DOUBLE", "Residents on 1 January (beboere); NULL = unknown.",
+           minimum=0),
+        _c("moved_in", "DOUBLE", "Persons who moved in during the year (tilflyttede).",
+           minimum=0),
+        _c("moved_out", "DOUBLE", "Persons who moved out during the year (fraflyttede).",
+           minimum=0),
+    ],
+    key=["plan_id", "area_id", "year"],
+)
+
 # Built by assets/effects.py (issue 13); declared here, after the tables they follow.
 PUBLISHED += [PLANS, PLAN_EFFECTS]
+# The plan pages' series and moves (assets/effects.py), after the effects they show.
+PUBLISHED += [PLAN_SERIES, PLAN_MOVES]
 
 # Built by assets/local.py (issue 12).
 PUBLISHED += [LOCAL_INDICATORS, LOCAL_CATEGORIES]
@@ -614,6 +666,18 @@ MIGRATIONS: list[Migration] = [
         instead="Nothing breaks; an effect with its interval is `WHERE ci_low IS NOT NULL`, "
                 "'too few comparison areas' is `WHERE comparison <> 'rest_of_wave' AND "
                 "n_comparison < 5`.",
+    ),
+    Migration(
+        table="mart.plan_series, mart.plan_moves",
+        old=[],
+        new=["mart.plan_series", "mart.plan_moves"],
+        since="0.2.0",
+        why="Additive: the plan pages (site/indsats/) draw each plan area's yearly distance "
+            "from its pre-window mean against the comparison areas', and show moves in and "
+            "out beside the effect; both under the plan's start-year delimitation, which "
+            "mart.indicator_values (each year's delimitation) cannot give.",
+        instead="Nothing breaks; both are empty without areas/plans.csv, moved_in and "
+                "moved_out NULL where tilflyttede/fraflyttede are not delivered.",
     ),
     Migration(
         table="mart.local_indicators, mart.local_categories, mart.area_signals",

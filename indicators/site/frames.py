@@ -26,7 +26,7 @@ SURVEY_WAVES_COLUMNS = ("wave_id", "year", "title", "area_id", "invited", "respo
 # (publish.py reads every published table), but frame sets built before the table
 # existed (the site tests' synthetic tables) do not.
 ADDED_TABLES = frozenset({"area_afdelinger", "plans", "plan_effects", "local_indicators",
-                          "local_categories"})
+                          "local_categories", "plan_series", "plan_moves"})
 
 
 class FrameError(ValueError):
