@@ -41,6 +41,11 @@ class SurveyItem(BaseModel):
     dont_know_label: str | None = None
     share_label_da: str = Field(min_length=1)
     share_label_en: str = Field(min_length=1)
+    # English texts for the English site; codes_en must name exactly the codes.
+    question_text_en: str | None = Field(default=None, min_length=1)
+    codes_en: dict[int, str] | None = None
+    positive_label_en: str | None = Field(default=None, min_length=1)
+    dont_know_label_en: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _codes_agree(self) -> SurveyItem:
@@ -56,6 +61,13 @@ class SurveyItem(BaseModel):
             raise ValueError("dont_know_code must not also be a substantive code")
         if (self.dont_know_code is None) != (self.dont_know_label is None):
             raise ValueError("dont_know_code and dont_know_label go together")
+        if self.codes_en is not None and self.codes_en.keys() != self.codes.keys():
+            raise ValueError(
+                f"codes_en {sorted(self.codes_en)} must name exactly the item's codes "
+                f"{sorted(self.codes)}"
+            )
+        if self.dont_know_label_en is not None and self.dont_know_code is None:
+            raise ValueError("dont_know_label_en needs a dont_know_code")
         return self
 
     @property
