@@ -68,6 +68,18 @@ MAAL = ["beboere", "beboere_18_64", "uden_tilknytning_18_64", "beboere_18plus",
         "skattepligtige_15_64", "bruttoindkomst_15_64", "ikkevestlige"]
 TENTHS = "uden_tilknytning_18_64"  # full-time persons, one decimal: kept as integer tenths
 
+# Measures beyond the criteria (contract.md's second table; the local model, domain.md §7),
+# delivered for the data years of one 10-year series. DST's go to kaas/ in a delivery of
+# their own, the municipality's and the housing organisations' to local/.
+EXTRA_YEARS = list(range(2015, 2025))
+DST_EXTRA = ["beboere_0_17", "boern_enlig_forsoerger", "beboere_16_64",
+             "offentligt_forsoergede_16_64", "beboere_18_24", "unge_uden_udd_18_24",
+             "beboere_15_24", "sigtede_15_24", "tilflyttede", "fraflyttede"]
+MUNICIPALITY_EXTRA = ["underretninger_0_17", "elever_0_10", "fravaersdage"]
+HOUSING_EXTRA = ["lejemaal", "udsaettelser"]
+EXTRA_MAAL = DST_EXTRA + MUNICIPALITY_EXTRA + HOUSING_EXTRA
+EXTRA_TENTHS = "offentligt_forsoergede_16_64"  # full-time persons, one decimal, in tenths
+
 # ----------------------------------------------------------------------------- register
 # Organisation numbers are invented (SAMPLE.md): 027 Møllevænget & Storgaarden, 040 Randers
 # Boligforening af 1940, 075 an invented small association, 112 RandersBolig, 190 Lejerbo.
@@ -530,6 +542,127 @@ def write_kaas(out: Path, truth: dict) -> None:
     (d / "labels.yaml").write_text("\n".join(body) + "\n", encoding="utf-8")
 
 
+# ------------------------------------------------------- measures beyond the criteria
+# Rates of the municipality's ordinary social housing (multiplier 1) per indicator family:
+# public support of 16-64 (%), children 0-17 with one provider (%), 18-24 without
+# education (%), 15-24 charged (%), children with a notification (%), days of absence
+# per pupil, moves out and in (% of residents), evictions per 100 dwellings.
+EXTRA_BASE = {"pub": 24.0, "single": 30.0, "youth": 18.0, "charged": 4.0, "notif": 5.5,
+              "absence": 10.5, "moves": 11.0, "movein": 11.5, "evict": 0.8}
+# Each area's multipliers, designed so that the default local model (points by the ratio to
+# the whole municipality's social housing, whose multiplier averages about 1.1) decides a
+# category in every data year delivered even with the survey indicator unknown:
+# Gl. Jennumparken red, Glarbjergvej orange (both far worse on public support and children
+# of single providers), Vangdalen and Hermann Stillingsvej yellow, the rest green.
+_WORSE, _BETTER = 1.08, 0.7  # about 1.1 and 0.75 times the municipality: 1 point and 0
+EXTRA_LEVEL = {
+    "gl_jennumparken": dict.fromkeys(EXTRA_BASE, 1.8),
+    # The municipality's mean multiplier differs by indicator (higher for public support,
+    # which Gl. Jennumparken and Glarbjergvej weigh up, lower for charges): 1.15 and 0.95
+    # keep those ratios inside the one-point band.
+    "glarbjergvej": dict.fromkeys(EXTRA_BASE, _WORSE) | {"pub": 1.8, "single": 1.8,
+                                                        "charged": 0.95, "moves": _BETTER},
+    "vangdalen": dict.fromkeys(EXTRA_BASE, _WORSE) | {"pub": 1.15, "moves": _BETTER},
+    "hermann_stillingsvej": dict.fromkeys(EXTRA_BASE, _WORSE) | {
+        "pub": 1.15, "single": _BETTER, "notif": _BETTER, "charged": _BETTER},
+    "energivej": dict.fromkeys(EXTRA_BASE, _BETTER),
+    "romaltparken": dict.fromkeys(EXTRA_BASE, _BETTER),
+    "kristrupvaenget": dict.fromkeys(EXTRA_BASE, _BETTER),
+    "dronningborg_have": dict.fromkeys(EXTRA_BASE, 0.45),
+}
+# Small cells of the new deliveries: an afdeling outside any area, so the municipality's
+# comparison leaves one afdeling out (published with the figure) and no area is unknown.
+EXTRA_SUPPRESSED = {("075-0003", 2021, "underretninger_0_17")}
+DELIVERY_EXTRA = "kaas_randers_udvidet_2025-12-01.csv"  # DST, long, UTF-8, maal codes
+LOCAL_MUNICIPALITY = "lokal_randers_kommune_2026-01-15.csv"  # UTF-8 with BOM, ';'
+LOCAL_HOUSING = "lokal_boligorganisationer_2026-01-20.csv"  # comma-separated
+
+
+def extra_levels() -> dict[str, dict[str, float]]:
+    """The multipliers of every afdeling: its area's, a mover's area's, or an ordinary one."""
+    out = {}
+    for area, (_, members) in AREAS.items():
+        out |= {afd: EXTRA_LEVEL[area] for afd, _ in members}
+    for area, afd, _, _ in MOVERS:
+        out[afd] = EXTRA_LEVEL[area]
+    for afd in OUTSIDE:
+        rng = random.Random(f"{SEED}|extra-level|{afd}")
+        out[afd] = {k: rng.uniform(0.7, 1.05) for k in EXTRA_BASE}
+    return out
+
+
+def build_extra_truth(truth: dict) -> dict[tuple[str, int, str], int]:
+    """Every (afdeling, data year, maal) beyond the criteria; public support in tenths.
+
+    Age groups follow the delivered criteria counts (0-17 = residents - 18+, 16-64 and
+    15-24 contain 18-64 and 18-24), so the new and old measures never contradict."""
+    out = {}
+    levels = extra_levels()
+    for afd in all_afdelinger():
+        spread = random.Random(f"{SEED}|extra-profile|{afd}")
+        own = {k: spread.uniform(0.92, 1.08) for k in EXTRA_BASE}
+        young = spread.uniform(0.11, 0.14)
+        pupils = spread.uniform(0.58, 0.62)
+        per_dwelling = spread.uniform(1.9, 2.2)
+        for y in EXTRA_YEARS:
+            rng = random.Random(f"{SEED}|extra|{afd}|{y}")
+
+            def rate(key: str, rng=rng) -> float:
+                return EXTRA_BASE[key] * levels[afd][key] * own[key] * rng.uniform(0.96, 1.04)
+
+            residents, adults = truth[(afd, y, "beboere")], truth[(afd, y, "beboere_18plus")]
+            children = residents - adults
+            b1664 = truth[(afd, y, "beboere_18_64")] + round(children * 0.11)
+            b1824 = round(adults * young)
+            b1524 = b1824 + round(children * 0.17)
+            pupils_n = round(children * pupils)
+            dwellings = round(residents / per_dwelling)
+            values = {
+                "beboere_0_17": children,
+                "boern_enlig_forsoerger": min(children, round(children * rate("single") / 100)),
+                "beboere_16_64": b1664,
+                EXTRA_TENTHS: min(10 * b1664, round(10 * b1664 * rate("pub") / 100)),
+                "beboere_18_24": b1824,
+                "unge_uden_udd_18_24": min(b1824, round(b1824 * rate("youth") / 100)),
+                "beboere_15_24": b1524,
+                "sigtede_15_24": min(b1524, round(b1524 * rate("charged") / 100)),
+                "tilflyttede": round(residents * rate("movein") / 100),
+                "fraflyttede": round(residents * rate("moves") / 100),
+                "underretninger_0_17": min(children, round(children * rate("notif") / 100)),
+                "elever_0_10": pupils_n,
+                "fravaersdage": round(pupils_n * rate("absence")),
+                "lejemaal": dwellings,
+                "udsaettelser": round(dwellings * rate("evict") / 100),
+            }
+            out |= {(afd, y, m): v for m, v in values.items()}
+    return out
+
+
+def write_extra(out: Path, extra: dict) -> None:
+    """DST's new measures in kaas/, the municipality's and the housing organisations' in
+    local/, each a long file in its own text dialect."""
+    def lines(maal_list: list[str], sep: str) -> list[str]:
+        rows = [sep.join(["afdeling_id", "aar", "maal", "vaerdi"])]
+        for afd in all_afdelinger():
+            for y in EXTRA_YEARS:
+                for maal in maal_list:
+                    key = (afd, y, maal)
+                    v = ".." if key in EXTRA_SUPPRESSED else extra[key]
+                    if v != ".." and maal == EXTRA_TENTHS:
+                        v = f"{v // 10},{v % 10}"
+                    rows.append(sep.join([afd, str(y), maal, str(v)]))
+        return rows
+
+    (out / "kaas" / DELIVERY_EXTRA).write_text("\n".join(lines(DST_EXTRA, ";")) + "\n",
+                                               encoding="utf-8")
+    local = out / "local"
+    local.mkdir(parents=True)
+    (local / LOCAL_MUNICIPALITY).write_text(
+        "\ufeff" + "\r\n".join(lines(MUNICIPALITY_EXTRA, ";")) + "\r\n", encoding="utf-8")
+    (local / LOCAL_HOUSING).write_text("\n".join(lines(HOUSING_EXTRA, ",")) + "\n",
+                                       encoding="utf-8")
+
+
 # ----------------------------------------------------------------- areas and references
 # Grid cells (column, row) of 0.02° lon x 0.0125° lat from (10.0, 56.44); Nordby is north.
 AREA_CELLS = {"gl_jennumparken": (1, 3), "glarbjergvej": (2, 3), "vangdalen": (3, 3),
@@ -642,6 +775,54 @@ COMMENT_FOLLOWUPS = [
     "Kunne godt tænke mig, at fritidsklubben kom igen.", "Stierne er stadig mørke.",
     "Jeg har klaget til ejendomskontoret uden at høre noget.",
 ]
+# The resident-survey battery beside evening safety: item id -> (codes counted by the
+# share, the other substantive codes, the wave's share of problem answers in %). Wordings
+# and codes are the product's item catalogue (indicators/survey/items.yaml), read here so
+# the exports say what the catalogue means. Every area answers close to its wave's share
+# (Gl. Jennumparken and Glarbjergvej a little above, Dronningborg Have well below), so no
+# area stands out "over" the rest of a wave on these items: the survey signals stay the
+# designed evening-safety ones. Vangdalen's 2010 wave: high satisfaction overall, and
+# in Vangdalen too, beside its insecurity in the evening.
+ITEMS_FILE = HERE.parent / "indicators" / "survey" / "items.yaml"
+BATTERY = {
+    "area_satisfaction": ([4, 5], [1, 2, 3], {"2010": 9.0, "2012": 11.0, "2023": 12.0}),
+    "daytime_safety": ([4, 5], [1, 2, 3], {"2010": 5.0, "2012": 5.0, "2023": 6.0}),
+    "neighbour_contact": ([4, 5], [1, 2, 3], {"2010": 22.0, "2012": 24.0, "2023": 26.0}),
+    "wish_to_move": ([1], [2, 3], {"2010": 18.0, "2012": 17.0, "2023": 19.0}),
+    "vandalism_noise": ([1, 2], [3], {"2010": 38.0, "2012": 36.0, "2023": 40.0}),
+}
+BATTERY_LEVEL = {"gl_jennumparken": 1.05, "glarbjergvej": 1.05, "dronningborg_have": 0.5}
+# The battery's variables in each export, in question order.
+BATTERY_NAMES = {
+    "2010": ["tilfreds_omraade", "tryg_dag", "naboer", "flytte", "haervaerk"],
+    "2012": ["s_8", "s_9", "s_10", "s_11", "s_12"],
+    "2023": ["s_7", "s_8", "s_9", "s_10", "s_11"],
+}
+
+
+def battery_items() -> dict[str, dict]:
+    catalogue = yaml.safe_load(ITEMS_FILE.read_text(encoding="utf-8"))
+    return {item: catalogue[item] for item in BATTERY}
+
+
+def battery_answers(wave_id: str, area: str, item: str, respondents: int) -> list:
+    """One answer per respondent of the area: exact counts, shuffled by a stream of their
+    own (the evening-safety answers and every other column keep their streams)."""
+    rng = random.Random(f"{SEED}|battery|{wave_id}|{area}|{item}")
+    problem, others, shares = BATTERY[item]
+    dont_know = max(1, round(respondents * 0.03))
+    blank = round(respondents * 0.02)
+    n = respondents - dont_know - blank
+    pos = round(n * shares[wave_id] * BATTERY_LEVEL.get(area, 1.0) / 100)
+    low = allocate(n - pos, [4, 3, 2][: len(others)])
+    high = allocate(pos, [3, 2][: len(problem)])
+    answers = [c for c, k in zip(others, low, strict=True) for _ in range(k)]
+    answers += [c for c, k in zip(problem, high, strict=True) for _ in range(k)]
+    answers += [9] * dont_know + [None] * blank
+    rng.shuffle(answers)
+    return answers
+
+
 MARKER_COMMENT = f"Ring gerne til mig om belysningen ved blok 4 ({MARKER}), så fortæller jeg mere."
 
 
@@ -711,6 +892,12 @@ def wave_questions(w: Wave) -> list[dict]:
     satisfaction = {"var": n["satisfaction"], "kind": "single", "choices": SATISFACTION,
                     "text": "Hvor tilfreds er du alt i alt med din bolig?"}
     qs += [safety, satisfaction] if w.wave_id == "2023" else [satisfaction, safety]
+    for item, (var, spec) in zip(BATTERY, zip(BATTERY_NAMES[w.wave_id],
+                                              battery_items().values(), strict=True),
+                                 strict=True):
+        choices = [*spec["codes"].items(), (spec["dont_know_code"], spec["dont_know_label"])]
+        qs.append({"var": var, "kind": "single", "text": spec["question_text"],
+                   "choices": choices, "item": item})
     qs.append({"var": n["more"], "kind": "multiple",
                "choices": list(enumerate(MORE_SAFE, start=1)),
                "text": "Hvad ville få dig til at føle dig mere tryg i dit boligområde? "
@@ -763,6 +950,11 @@ def wave_respondents(w: Wave, truth: dict) -> list[dict]:
                 address = f"beboer{rng.randint(1000, 9999)}@example.dk"
                 p[n["email"]] = address if rng.random() < 0.6 else ""
             people.append(p)
+        mine = people[len(people) - len(answers):]
+        for item, var in zip(BATTERY, BATTERY_NAMES[w.wave_id], strict=True):
+            for p, answer in zip(mine, battery_answers(w.wave_id, area, item, len(mine)),
+                                 strict=True):
+                p[var] = answer
     rng.shuffle(people)
     people[len(people) // 3][n["comment"]] = MARKER_COMMENT  # exactly one planted marker
     for i, p in enumerate(people):
@@ -821,7 +1013,8 @@ def write_wave(out: Path, w: Wave, truth: dict) -> None:
                        ("labels.csv", labels)):
         (d / name).write_bytes(encode_export(rows, w.style))
     meta = {"wave_id": w.wave_id, "year": int(w.wave_id), "title": w.title,
-            "area_variable": w.names["area"], "items": {w.names["safety"]: "evening_safety"},
+            "area_variable": w.names["area"], "items": {w.names["safety"]: "evening_safety",
+                      **dict(zip(BATTERY_NAMES[w.wave_id], BATTERY, strict=True))},
             "invited": {a: spec[0] for a, spec in w.areas.items()}}
     if w.area_mode == "codes":
         meta["area_codes"] = {str(i): a for i, a in enumerate(w.areas, start=1)}
@@ -839,6 +1032,7 @@ def generate(out: Path) -> None:
     truth = build_truth()
     write_areas(out)
     write_kaas(out, truth)
+    write_extra(out, build_extra_truth(truth))
     write_references(out)
     for w in WAVES:
         write_wave(out, w, truth)
@@ -871,9 +1065,9 @@ def read_table(path: Path) -> list[list[str]]:
 def parse_number(text: str, maal: str) -> int:
     """A delivered value as an integer (uden_tilknytning in tenths); decimal comma or point."""
     value = Fraction(text.strip().replace(",", "."))
-    value = value * 10 if maal == TENTHS else value
+    value = value * 10 if maal in (TENTHS, EXTRA_TENTHS) else value
     if value.denominator != 1:
-        unit = "tenths" if maal == TENTHS else "units"
+        unit = "tenths" if maal in (TENTHS, EXTRA_TENTHS) else "units"
         raise ValueError(f"{text!r} is not a whole number of {unit}")
     return int(value)
 
@@ -911,7 +1105,7 @@ def read_kaas(root: Path) -> tuple[dict, list]:
     final, source, revisions = {}, {}, []
     for _, name, cells in sorted(deliveries):
         for key, text in cells.items():
-            assert key[2] in MAAL, f"{name}: unknown maal {key[2]!r}"
+            assert key[2] in MAAL + DST_EXTRA, f"{name}: maal {key[2]!r} is not DST's"
             v = text if text == SUPPRESSED_CELL else parse_number(text, key[2])
             if key in final and final[key] != v:
                 revisions.append((key, final[key], v, source[key], name))
@@ -932,8 +1126,24 @@ class Inputs:
                 if a == area and f <= year and (t is None or year <= t)]
 
 
+def read_local(root: Path) -> dict:
+    """(afdeling, aar, maal) -> int or '..' of the local/ deliveries, which carry only
+    the municipality's and the housing organisations' measures, never a kaas/ key."""
+    final = {}
+    for path in sorted((root / "local").glob("*.csv")):
+        for key, text in read_delivery(path, {}).items():
+            assert key[2] in MUNICIPALITY_EXTRA + HOUSING_EXTRA, \
+                f"{path.name}: maal {key[2]!r} does not belong in local/"
+            assert key not in final, f"{path.name}: {key} delivered twice in local/"
+            final[key] = text if text == SUPPRESSED_CELL else parse_number(text, key[2])
+    return final
+
+
 def read_inputs(root: Path) -> tuple[Inputs, list]:
     values, revisions = read_kaas(root)
+    local = read_local(root)
+    assert not local.keys() & values.keys(), "a local/ cell repeats a kaas/ cell"
+    values |= local
     membership = [(a, afd, int(f), int(t) if t.strip() else None)
                   for a, afd, f, t in read_table(root / "areas" / "membership.csv")[1:]]
     national = {int(y): Fraction(v.replace(",", "."))
@@ -1309,6 +1519,153 @@ def check_surveys(root: Path, inputs: Inputs, c: Checks) -> None:
              f"2023: {hs} {fmt(share(late[hs]))} % with a wide interval {lo:.1f}-{hi:.1f}")
 
 
+MODEL_FILE = HERE.parent / "indicators" / "local_model_default.yaml"
+
+
+def check_local_measures(root: Path, ev: Evaluator, c: Checks) -> None:
+    """The measures beyond the criteria and the shipped default local model on them, in
+    exact fractions: each area's ratio of sums against the whole municipality's social
+    housing (areas/afdelinger.csv, leaving out afdelinger with an unknown cell), points
+    by the bands, and the category decided even with the survey indicator unknown."""
+    print("\nMeasures beyond the criteria and the default local model:")
+    d = ev.d
+    model = yaml.safe_load(MODEL_FILE.read_text(encoding="utf-8"))
+    register = [r[0] for r in read_table(root / "areas" / "afdelinger.csv")[1:]]
+    extra = [(a, y, m) for a in register for y in EXTRA_YEARS for m in EXTRA_MAAL]
+    missing = [k for k in extra if k not in d.values]
+    suppressed = sorted(k for k in extra if d.values.get(k) == SUPPRESSED_CELL)
+    c.expect(not missing and suppressed == sorted(EXTRA_SUPPRESSED),
+             f"{len(EXTRA_MAAL)} new measures for {len(register)} afdelinger x "
+             f"{len(EXTRA_YEARS)} years, suppressed {suppressed}")
+
+    def v(a: str, y: int, m: str):
+        return d.values[(a, y, m)]
+
+    def known(a: str, y: int, *ms: str) -> bool:
+        return all(v(a, y, m) != SUPPRESSED_CELL for m in ms)
+
+    consistent = all(
+        v(a, y, "beboere_0_17") == v(a, y, "beboere") - v(a, y, "beboere_18plus")
+        and v(a, y, "beboere_16_64") >= v(a, y, "beboere_18_64")
+        and v(a, y, "beboere_15_24") >= v(a, y, "beboere_18_24")
+        and v(a, y, "boern_enlig_forsoerger") <= v(a, y, "beboere_0_17")
+        and v(a, y, EXTRA_TENTHS) <= 10 * v(a, y, "beboere_16_64")
+        and v(a, y, "unge_uden_udd_18_24") <= v(a, y, "beboere_18_24")
+        and v(a, y, "elever_0_10") <= v(a, y, "beboere_0_17")
+        and v(a, y, "udsaettelser") <= v(a, y, "lejemaal")
+        and (not known(a, y, "underretninger_0_17")
+             or v(a, y, "underretninger_0_17") <= v(a, y, "beboere_0_17"))
+        for a in register for y in EXTRA_YEARS)
+    c.expect(consistent, "age groups agree with the criteria counts (0-17 = residents - 18+), "
+             "no numerator above its denominator")
+    indicators = {i: spec for i, spec in model["indicators"].items() if "numerator" in spec}
+    scale = {i: (Fraction(1, 10) if spec["numerator"] in (TENTHS, EXTRA_TENTHS) else 1)
+             for i, spec in indicators.items()}
+
+    def ratio_of(afds: list[str], y: int, i: str):
+        num, den = indicators[i]["numerator"], indicators[i]["denominator"]
+        afds = [a for a in afds if known(a, y, num, den)]
+        n, m = sum(v(a, y, num) for a in afds), sum(v(a, y, den) for a in afds)
+        return Fraction(n) * scale[i] / m if m else None
+
+    bands = [Fraction(b) for b in model["bands"]]
+    cut = model["categories"]
+
+    def category(points: int) -> str:
+        return ("red" if points >= cut["red_from"] else "orange" if points >= cut["orange_from"]
+                else "yellow" if points >= cut["yellow_from"] else "green")
+
+    designed = {"gl_jennumparken": "red", "glarbjergvej": "orange", "vangdalen": "yellow",
+                "hermann_stillingsvej": "yellow"}
+    survey = len(model["indicators"]) - len(indicators)  # unknown: 0-3 points each
+    worse, decided = [], []
+    print(f"    {'area':<22}{'year':>5}  points per indicator -> sum, category")
+    for y in EXTRA_YEARS:
+        municipality = {i: ratio_of(register, y, i) for i in indicators}
+        for area in d.areas:
+            members = d.members(area, y)
+            points = []
+            for i in indicators:
+                own = ratio_of(members, y, i)
+                if own is None or not all(known(a, y, indicators[i]["numerator"],
+                                                indicators[i]["denominator"])
+                                          for a in members):
+                    points.append(None)
+                    continue
+                r = own / municipality[i]
+                points.append(sum(r >= b for b in bands))
+                if i in ("l_offentligt_forsoergede", "l_enlig_forsoerger") and \
+                        area in ("gl_jennumparken", "glarbjergvej"):
+                    worse.append(r >= Fraction(5, 4))
+            low = sum(p for p in points if p is not None)
+            high = low + 3 * (points.count(None) + survey)
+            got = category(low) if category(low) == category(high) else None
+            if got != designed.get(area, "green"):
+                decided.append((area, y, points, got))
+            if y in (2015, 2020, 2024):
+                print(f"    {area:<22}{y:>5}  {points} -> {low}..{high}, {got}")
+    c.expect(all(worse) and len(worse) == 4 * len(EXTRA_YEARS),
+             "Gl. Jennumparken and Glarbjergvej at least 1.25 x the municipality on public "
+             "support and children of single providers in every year")
+    c.expect(not decided, "default local model: Gl. Jennumparken red, Glarbjergvej orange, "
+             "Vangdalen and Hermann Stillingsvej yellow, the rest green, in every year "
+             f"{EXTRA_YEARS[0]}-{EXTRA_YEARS[-1]}, whatever the survey indicator {decided}")
+
+
+def check_battery(root: Path, inputs: Inputs, c: Checks) -> None:
+    """Every wave answers the battery with the catalogue's codes; no area is significantly
+    over the rest of its wave on a battery item (so the survey signals stay the designed
+    evening-safety ones); Vangdalen 2010 satisfied overall though unsafe in the evening."""
+    print("\nSurvey battery:")
+    items = yaml.safe_load(ITEMS_FILE.read_text(encoding="utf-8"))
+    shares = {}
+    for folder in sorted((root / "survey").iterdir()):
+        meta = json.loads((folder / "wave.json").read_text(encoding="utf-8"))
+        rows = read_table(folder / "dataset.csv")
+        header = [h.strip() for h in rows[0]]
+        mapped = {i: v for v, i in meta["items"].items()}
+        c.expect(set(BATTERY) | {"evening_safety"} == set(mapped),
+                 f"wave {folder.name}: wave.json maps every battery item")
+        area_col = header.index(meta["area_variable"])
+        for item in BATTERY:
+            spec, col = items[item], header.index(mapped[item])
+            accepted = {str(k) for k in spec["codes"]} | {str(spec["dont_know_code"]), ""}
+            counts = defaultdict(Counter)
+            for r in rows[1:]:
+                code, answer = r[area_col].strip(), r[col].strip()
+                assert answer in accepted, f"{folder.name}/{item}: code {answer!r}"
+                if "area_codes" in meta:
+                    area = meta["area_codes"][code]
+                elif code in meta["invited"]:
+                    area = code
+                else:
+                    area = next(a for a in inputs.areas
+                                if code in inputs.members(a, meta["year"]))
+                if answer and answer != str(spec["dont_know_code"]):
+                    positive = int(answer) in spec["positive_codes"]
+                    counts[area]["pos" if positive else "neg"] += 1
+            total = Counter()
+            for x in counts.values():
+                total.update(x)
+            zs = []
+            for area, x in counts.items():
+                n, k = x["pos"] + x["neg"], x["pos"]
+                rest_n, rest_k = total["pos"] + total["neg"] - n, total["pos"] - k
+                pooled = (k + rest_k) / (n + rest_n)
+                se = math.sqrt(pooled * (1 - pooled) * (1 / n + 1 / rest_n))
+                zs.append((k / n - rest_k / rest_n) / se if se else 0.0)
+                shares[(folder.name, area, item)] = Fraction(100 * k, n)
+            shares[(folder.name, "all", item)] = Fraction(100 * total["pos"],
+                                                          total["pos"] + total["neg"])
+            c.expect(max(zs) < 1.5, f"wave {folder.name} {item}: "
+                     f"{round1(shares[(folder.name, 'all', item)])} % overall, no area "
+                     f"over the rest (largest z {max(zs):.2f})")
+    vd = shares[("2010", "vangdalen", "area_satisfaction")]
+    overall = shares[("2010", "all", "area_satisfaction")]
+    c.expect(vd <= 15 and overall <= 15, f"2010: dissatisfied with the area "
+             f"{round1(overall)} % overall, {round1(vd)} % in Vangdalen (high satisfaction)")
+
+
 def check_files(root: Path, c: Checks) -> None:
     print("\nFiles:")
     files = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
@@ -1331,6 +1688,8 @@ def run_check() -> int:
         check_facts(ev, checks)
         check_design(root, ev, revisions, checks)
         check_surveys(root, inputs, checks)
+        check_local_measures(root, ev, checks)
+        check_battery(root, inputs, checks)
         check_files(root, checks)
     print(f"\n{len(checks.failures)} check(s) FAILED" if checks.failures else "\nall checks passed")
     return 1 if checks.failures else 0
