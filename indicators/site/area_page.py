@@ -24,6 +24,7 @@ from indicators.site.formatting import aligned_decimals, exact
 from indicators.site.members import members_section
 from indicators.site.messages import Messages
 from indicators.site.model import EVENING_SAFETY, Area, Criterion, Projection, SiteData
+from indicators.site.plan_page import area_plans
 from indicators.site.render import Chart, PageWriter
 from indicators.site.workers import run_split, worker_count
 
@@ -634,5 +635,6 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
             has_early_warning=data.has_early_warning,
             members=members_section(p.msgs, data.members, area_id, area.name,
                                     data.current_year),
+            plans=area_plans(data, getattr(data, "plans", None), area_id, p.msgs),
         )
     return writer.written[before:]

@@ -31,6 +31,7 @@ from indicators.site.method_page import write_method_page
 from indicators.site.model import SiteData
 from indicators.site.options import SiteOptions
 from indicators.site.overview_page import write_overviews
+from indicators.site.plan_page import write_plan_pages
 from indicators.site.render import PageWriter
 from indicators.site.report_page import write_report_pages
 from indicators.site.survey_page import write_survey_pages
@@ -71,6 +72,7 @@ def _write_language(data: SiteData, refresh: dict, out_dir: Path, options: SiteO
     write_report_pages(data, writer)
     write_area_pages(data, writer)
     write_survey_pages(data, writer)
+    write_plan_pages(data, writer)
     write_method_page(data, writer)
     return writer.written
 

@@ -284,6 +284,8 @@ class SiteData:
         self._official = _rows(frames["official_comparison"])
         self._municipality = _rows(frames["municipality_year"])
         self.members = AreaMembers(frames.get("area_afdelinger"))
+        from indicators.site.plan_page import PlanData  # the plan pages import this module
+        self.plans = PlanData(frames)
         self._states: dict[tuple[str, int, str], AreaState | None] = {}
         self._index()
 
