@@ -66,6 +66,8 @@ def publish_site(
         frames = {t.name: read_table(conn, t.qualified) for t in tables.PUBLISHED
                   if t.name != "refresh"}
         frames["survey_waves"] = read_table(conn, "staging.survey_waves")
+        # The local model scored with: its labels, units and cut-offs for the pages.
+        frames["local_model"] = read_table(conn, "staging.local_model")
         refresh = _refresh_record(context, workspace, conn)
         outlines = received_copies(conn, "areas").get(GEOJSON)
     geojson = read_geojson(outlines, GEOJSON) if outlines else None

@@ -21,6 +21,7 @@ from pathlib import Path
 from indicators.site.datatable import NOT_APPLICABLE, Column, DataTable
 from indicators.site.figures import survey_area_figure, trend_figure
 from indicators.site.formatting import aligned_decimals, exact
+from indicators.site.local_section import area_local
 from indicators.site.members import members_section
 from indicators.site.messages import Messages
 from indicators.site.model import EVENING_SAFETY, Area, Criterion, Projection, SiteData
@@ -603,7 +604,10 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
         history = _history(p)
         official = _official_table(p)
         context_sentences, municipality = _municipality_context(p, state)
+        local = area_local(p.msgs, data.local, area_id, area.name,
+                           p.catalogue.signals.local.data_year_lag, data.current_year)
         tables = [t for t in (key_figures, history, official, municipality) if t is not None]
+        tables += local.tables if local else []
         tables += [c.table for c in charts] + ([survey.table] if survey else [])
         box = None
         if getattr(writer, "words", None) is not None:
@@ -629,7 +633,7 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
             print_charts=_deciding(state, charts, p, PRINT_CHARTS - print_survey),
             print_survey=print_survey,
             survey=survey, survey_totals=survey_totals, history=history, official=official,
-            municipality=municipality,
+            municipality=municipality, local=local,
             context=context_sentences, trend_intro=intro, provenance=provenance,
             data_years=data.data_years_used(area_id, p.msgs),
             has_early_warning=data.has_early_warning,

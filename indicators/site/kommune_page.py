@@ -12,6 +12,7 @@ variable, so it works from file:// where fetch() does not.
 
 from __future__ import annotations
 
+from indicators.site.local_section import kommune_local
 from indicators.site.model import SiteData
 from indicators.site.overview_page import area_entry, change_words, ranking_charts, status_table
 from indicators.site.places import municipality_name
@@ -87,13 +88,16 @@ def write_kommune_pages(data: SiteData, writer: PageWriter) -> None:
         table = status_table(data, w, year, ids, slug="status", root=root,
                              caption=w.t("kommune.table_caption", name=name, year=year))
         rankings = ranking_charts(data, w, year, ids) if len(ids) > 1 else []
+        local = kommune_local(w.msgs, data.local, [data.areas[a] for a in ids], root,
+                              municipality_name(code))
         writer.page(
-            path, "kommune.html.j2", tables=[table] + [c.table for c in rankings],
+            path, "kommune.html.j2",
+            tables=[table] + [c.table for c in rankings] + (local.tables if local else []),
             page_title=w.t("kommune.page_title", name=municipality_name(code)),
             nav="oversigt", uses_plotly=bool(rankings), data=data, w=w, year=year,
             name=municipality_name(code), code=code, blocks=blocks, changes=changes,
             alerts=alerts,
-            previous_year=previous, table=table, rankings=rankings,
+            previous_year=previous, table=table, rankings=rankings, local=local,
             overview_href=root + "index.html",
             # Both pages live in kommune/: the link is the file name.
             report_href=report_path(code).rsplit("/", 1)[-1],

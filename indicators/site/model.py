@@ -21,6 +21,7 @@ import polars as pl
 
 from indicators.site import danish
 from indicators.site.frames import check_frames
+from indicators.site.local_section import LocalData
 from indicators.site.members import AreaMembers
 from indicators.site.options import SiteOptions
 from indicators.site.places import municipality_name, region_name
@@ -276,6 +277,8 @@ class SiteData:
         self._read_early_warning(frames["early_warning"])
         self._read_signals(frames["area_signals"])
         self._read_changes(frames["status_changes"])
+        # The local model (mart.local_*; frame sets older than those tables lack them).
+        self.local = LocalData(frames)
         self._signal_changes: dict[int | None, list[dict]] = {}
         for r in frames["signal_changes"].sort("changed_at", descending=True).to_dicts():
             self._signal_changes.setdefault(_as_int(r["municipality_code"]), []).append(r)

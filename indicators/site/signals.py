@@ -180,8 +180,7 @@ class Words:
                     out.append((kind, s.colour, self.survey_sentence(s)))
             elif kind == "local":
                 for s in rows:
-                    out.append((kind, s.colour, self.t("signals.local",
-                                                       category=self.colour_label(s.colour))))
+                    out.append((kind, s.colour, self.local_sentence(s)))
         return out
 
     def signal_code_words(self, code: str, regime: str | None) -> str:
@@ -195,6 +194,15 @@ class Words:
         label = self.t(f"signals.kinds.{kind}") if self.msgs.has(f"signals.kinds.{kind}") \
             else kind
         return f"{label} ({', '.join(words)})" if words else label
+
+    def local_sentence(self, s: Signal) -> str:
+        """"Lokal model: kategori rød (17 point, grænse 16)": the known points and the
+        category's cut-off (value and threshold of the local row)."""
+        category = self.t(f"local.category.{s.colour}")
+        if s.value is None or s.threshold is None:
+            return self.t("signals.local_bare", category=category)
+        return self.t("signals.local", category=category, n=int(s.value),
+                      cutoff=int(s.threshold))
 
     def survey_sentence(self, s: Signal) -> str:
         if s.threshold is None:  # a weighted wave: the rest's weighted share is not published
