@@ -456,5 +456,7 @@ def write_plan_pages(data, writer: PageWriter) -> None:
                  Column("years", t("plan.index.years")),
                  Column("areas", t("plan.index.areas"))],
         rows=index_rows)
-    writer.page(INDEX, "plan_index.html.j2", tables=[index], page_title=t("plan.index.title"),
+    # No plans: no empty table to download.
+    writer.page(INDEX, "plan_index.html.j2", tables=[index] if index_rows else [],
+                page_title=t("plan.index.title"),
                 nav="indsats", uses_plotly=False, index=index, plans=pd.plans)
