@@ -190,17 +190,16 @@ class _Words:
             return self.t("local.undecided_sentence", year=year, points=known, n=unknown,
                           low=known, high=high)
         cutoff = (self.model.cutoffs or {}).get(category)
-        if unknown:
-            text = self.t("local.decided_unknown", year=year, category=self.category_word(
-                category), points=known, n=unknown, low=known, high=high)
-        else:
-            text = self.t("local.decided", year=year, category=self.category_word(category),
-                          points=known)
+        text = self.t("local.decided", year=year, category=self.category_word(category),
+                      points=known)
         if cutoff is not None:
             text += self.t("local.cutoff", cutoff=cutoff)
         elif category == "green" and self.model.cutoffs:
             text += self.t("local.below_yellow", cutoff=self.model.cutoffs["yellow"])
-        return text + "."
+        text += "."
+        if unknown:
+            text += " " + self.t("local.decided_unknown", n=unknown, high=high)
+        return text
 
     def category_cell(self, cat: dict | None) -> str:
         if cat is None:
@@ -217,6 +216,11 @@ class _Words:
         if row.get("comparison_value") is None:
             return self.t("local.table.no_comparison")
         return ""
+
+
+def _decimals(value) -> int:
+    """Counts of persons or days are whole; a sum of full-time persons keeps a decimal."""
+    return 0 if value is None or float(value).is_integer() else 1
 
 
 def _kind(model: ModelInfo, indicator_id: str) -> str:
@@ -249,6 +253,7 @@ def _indicator_table(w: _Words, local: LocalData, area_id: str, area_name: str, 
     for ind in [i for i in local.model.order if i in found]:
         r = found[ind]
         rows.append({"indicator": w.label_unit(ind), "value": r["value"],
+                     "nd": _decimals(r["numerator"]), "dd": _decimals(r["denominator"]),
                      "comparison": r["comparison_value"], "ratio": r["ratio"],
                      "points": r["points"], "numerator": r["numerator"],
                      "denominator": r["denominator"], "left_out": r["comparison_left_out"],
@@ -259,11 +264,13 @@ def _indicator_table(w: _Words, local: LocalData, area_id: str, area_name: str, 
         columns=[Column("indicator", w.t("local.table.indicator")),
                  Column("value", w.t("local.table.value"), "dec1"),
                  Column("comparison", w.t("local.table.comparison"), "dec1"),
-                 Column("ratio", w.t("local.table.ratio"), "dec2"),
+                 # On a phone the points stay and the ratio behind them goes.
+                 Column("ratio", w.t("local.table.ratio"), "dec2", secondary=True),
                  Column("points", w.t("local.table.points"), "int"),
-                 Column("numerator", w.t("local.table.numerator"), "dec1", secondary=True),
+                 Column("numerator", w.t("local.table.numerator"), "dec1", secondary=True,
+                        decimals_key="nd"),
                  Column("denominator", w.t("local.table.denominator"), "dec1",
-                        secondary=True),
+                        secondary=True, decimals_key="dd"),
                  Column("left_out", w.t("local.table.left_out"), "int", secondary=True),
                  Column("wave", w.t("local.table.wave"), secondary=True),
                  Column("mark", w.t("local.table.mark"), secondary=True)],
@@ -327,17 +334,20 @@ def _points_chart(w: _Words, local: LocalData, area_id: str, area_name: str) -> 
                        "y0": cutoff, "y1": cutoff,
                        "line": {"color": THRESHOLD if category == "red" else INK,
                                 "width": 1, "dash": "dash"}})
-        notes.append({"xref": "paper", "x": 1, "xanchor": "right", "y": cutoff, "yref": "y",
-                      "yanchor": "bottom", "showarrow": False, "font": {"size": 11},
+        # Right of the plot, where no bar can hide it.
+        notes.append({"xref": "paper", "x": 1, "xanchor": "left", "y": cutoff, "yref": "y",
+                      "yanchor": "middle", "showarrow": False, "font": {"size": 11},
                       "text": w.t("local.area.cutoff_label", category=w.category_word(category),
                                   cutoff=cutoff)})
     top = max([k + (p or 0) for k, p in zip(known, possible, strict=True)]
               + list((local.model.cutoffs or {}).values()) + [1])
     fig = figure(traces, base_layout(
         title, w.lang, barmode="stack", height=300, shapes=shapes, annotations=notes,
-        margin={"l": 48, "r": 16, "t": 40, "b": 56},
-        xaxis={"type": "category", "gridcolor": GRID, "tickfont": {"color": INK},
-               "automargin": True},
+        margin={"l": 48, "r": 78, "t": 24, "b": 56},
+        # Whole years, every second or fifth one when there are many (a phone's width).
+        xaxis={"tickformat": "d", "tick0": years[0],
+               "dtick": 1 if len(years) <= 8 else 2 if len(years) <= 12 else 5,
+               "gridcolor": GRID, "tickfont": {"color": INK}, "automargin": True},
         yaxis={"title": {"text": w.t("local.area.y_title")}, "gridcolor": GRID,
                "range": [0, top * 1.1], "rangemode": "tozero"}))
     table = DataTable(
@@ -347,7 +357,7 @@ def _points_chart(w: _Words, local: LocalData, area_id: str, area_name: str) -> 
                  Column("category", w.t("local.table.category")),
                  Column("points", w.t("local.table.known_points"), "int"),
                  Column("unknown", w.t("local.table.unknown"), "int"),
-                 Column("high", w.t("local.table.high"), "int"),
+                 Column("high", w.t("local.table.high"), "int", secondary=True),
                  Column("residents", w.t("local.table.residents"), "int", secondary=True,
                         unit="persons")],
         rows=list(reversed(rows)), note=w.t("local.area.category_note"))
@@ -402,6 +412,8 @@ class KommuneLocal:
     intro: str
     caption: str
     headers: list[str]
+    comparison_name: str
+    comparison: list[str]     # the municipality's social housing, per indicator
     rows: list[MatrixRow]
     download: DataTable
     note: str
@@ -409,6 +421,11 @@ class KommuneLocal:
     @property
     def tables(self) -> list[DataTable]:
         return [self.download]
+
+
+def _known_points(local: LocalData, area_id: str, year: int) -> int:
+    return sum(r["points"] for r in local.indicators(area_id, year).values()
+               if r.get("points") is not None)
 
 
 def kommune_local(msgs: Messages, local: LocalData | None, areas: list, root: str,
@@ -422,6 +439,7 @@ def kommune_local(msgs: Messages, local: LocalData | None, areas: list, root: st
         return None
     w = _Words(msgs, local.model)
     shown = [a for a in areas if local.indicators(a.area_id, year)]
+    shown.sort(key=lambda a: -_known_points(local, a.area_id, year))  # stable: name order kept
     order = [i for i in local.model.order
              if any(i in local.indicators(a.area_id, year) for a in shown)]
     rows, download_rows = [], []
@@ -435,7 +453,7 @@ def kommune_local(msgs: Messages, local: LocalData | None, areas: list, root: st
             cells.append(MatrixCell(
                 text=w.value(ind, r.get("value")), points=points,
                 points_text=msgs.t("local.matrix.points", n=points) if points is not None
-                else msgs.t("local.matrix.points_unknown")))
+                else ""))
             download[f"{ind}_value"] = r.get("value")
             download[f"{ind}_points"] = points
         if cat is not None:
@@ -469,5 +487,13 @@ def kommune_local(msgs: Messages, local: LocalData | None, areas: list, root: st
     download = DataTable(lang=w.lang, slug="lokal_model", caption=caption, columns=columns,
                          rows=download_rows, note=w.t("local.matrix.note"))
     headers = [w.label(i) for i in order]
+    comparison = []
+    for ind in order:
+        values = {local.indicators(a.area_id, year).get(ind, {}).get("comparison_value")
+                  for a in shown} - {None}
+        # One municipality, one comparison; a survey item's may differ by wave.
+        comparison.append(w.value(ind, values.pop()) if len(values) == 1 else "–")
     return KommuneLocal(year=year, intro=w.intro(), caption=caption, headers=headers,
-                        rows=rows, download=download, note=w.t("local.matrix.note"))
+                        comparison_name=w.t("local.matrix.comparison", municipality=municipality),
+                        comparison=comparison, rows=rows, download=download,
+                        note=w.t("local.matrix.note"))
