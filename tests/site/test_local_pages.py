@@ -360,6 +360,27 @@ def test_local_sections_fit_a_phone_and_draw(local_site, browser):
         browser.driver.set_window_size(1280, 1000)
 
 
+def test_local_sections_are_not_printed(local_site, browser):
+    """The printed handout (two A4 pages) is about the official criteria."""
+    from tests.site.test_print import pdf_pages, print_pdf
+
+    try:
+        for page in (local_site / "omraade" / "gl_jennumparken.html",
+                     local_site / "kommune" / "730.html"):
+            browser.open(page.as_uri())
+            browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            shown = browser.run("return getComputedStyle(document.querySelector("
+                                "'.local-section')).display")
+            assert shown == "none", page
+            browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        pdf = local_site.parent / "gl_jennumparken.pdf"
+        pages = pdf_pages(print_pdf(browser, (local_site / "omraade" /
+                                              "gl_jennumparken.html").as_uri(), pdf))
+        assert 1 <= len(pages) <= 2
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 # --- the shipped sample -----------------------------------------------------------------
 
 
