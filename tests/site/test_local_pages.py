@@ -249,6 +249,12 @@ def test_area_section_downloads_hold_the_numbers(local_site):
     assert 'href="gl_jennumparken_lokale_noegletal.xlsx"' in page
 
 
+def test_local_sections_link_only_to_what_exists(local_site):
+    from tests.site.site_checks import broken_links
+
+    assert broken_links(local_site) == []
+
+
 def test_area_section_is_left_out_of_the_printed_handout(local_site):
     html = (local_site / "omraade" / "gl_jennumparken.html").read_text(encoding="utf-8")
     assert re.search(r'<section aria-labelledby="local-title" class="[^"]*\bno-print\b', html)
