@@ -260,6 +260,33 @@ def test_area_section_is_left_out_of_the_printed_handout(local_site):
     assert re.search(r'<section aria-labelledby="local-title" class="[^"]*\bno-print\b', html)
 
 
+def test_a_municipalitys_own_model_gives_the_pages_its_labels_and_cut_offs(tmp_path):
+    """models/local.yaml of the data directory, passed by the publisher as the frame
+    local_model (staging.local_model): its labels, units and cut-offs are the pages'."""
+    from indicators.local_model import Categories
+
+    first = IDS[0]
+    own = MODEL.model_copy(update={
+        "model_id": "randers_2026",
+        "categories": Categories(red_from=20, orange_from=14, yellow_from=7),
+        "indicators": {**MODEL.indicators, first: MODEL.indicators[first].model_copy(
+            update={"label_da": "Ledige og uden uddannelse", "label_en": "Idle"})}})
+    frames = local_frames()
+    for name in ("local_indicators", "local_categories"):
+        frames[name] = frames[name].with_columns(pl.lit(own.model_id).alias("model_id"))
+    frames["local_model"] = pl.DataFrame({"model_id": [own.model_id], "source": [
+        "models/local.yaml"], "model_json": [own.model_dump_json()]})
+    out = tmp_path / "site"
+    build_site(frames, synthetic_refresh(), out)
+    page = out / "omraade" / "gl_jennumparken.html"
+    words = plain(section(page))
+    assert "den lokale model randers_2026" in words
+    assert "rød fra 20 point, orange fra 14, gul fra 7, ellers grøn" in words
+    assert texts(page_tables(page)["local-table"])[1][0] == "Ledige og uden uddannelse (%)"
+    header = texts(page_tables(out / "en" / "kommune" / "730.html")["local-matrix"])[0]
+    assert header[3] == "Idle"
+
+
 # --- the municipality page ---------------------------------------------------------
 
 
