@@ -343,7 +343,7 @@ def _points_chart(w: _Words, local: LocalData, area_id: str, area_name: str) -> 
               + list((local.model.cutoffs or {}).values()) + [1])
     fig = figure(traces, base_layout(
         title, w.lang, barmode="stack", height=300, shapes=shapes, annotations=notes,
-        margin={"l": 48, "r": 78, "t": 24, "b": 56},
+        margin={"l": 48, "r": 100, "t": 24, "b": 56},
         # Whole years, every second or fifth one when there are many (a phone's width).
         xaxis={"tickformat": "d", "tick0": years[0],
                "dtick": 1 if len(years) <= 8 else 2 if len(years) <= 12 else 5,
