@@ -416,21 +416,24 @@ def plan_content(data, pd: PlanData, plan: Plan, msgs: Messages) -> dict:
 
 
 def area_plans(data, pd: PlanData | None, area_id: str, msgs: Messages) -> list[dict]:
-    """The area page's plan section: each plan with its years and, compactly, the
-    latest effect estimates against every comparison area (the `all` rows)."""
+    """The area page's plan section: each plan with its years, newest first, and for the
+    newest plan with a known register effect, compactly, its estimates against every
+    comparison area (the `all` rows); the older plans are a link to their page."""
     if pd is None:
         return []
-    out = []
+    out, shown = [], False
     for plan in reversed(pd.plans_of(area_id)):  # newest first
         row = plan.row(area_id)
-        register = [i for i in pd.indicators(plan, "all")
-                    if pd.effect(plan.plan_id, area_id, i, "all") is not None]
-        out.append({
-            "name": plan.name, "href": "../" + plan.href, "plan_id": plan.plan_id,
-            "years": _years(msgs, row.start_year, row.end_year),
-            "effects": [short_effect(msgs, i, pd.effect(plan.plan_id, area_id, i, "all"))
-                        for i in register],
-        })
+        rows = {i: pd.effect(plan.plan_id, area_id, i, "all")
+                for i in pd.indicators(plan, "all")}
+        known = any(r is not None and r.get("effect") is not None for r in rows.values())
+        effects = []
+        if known and not shown:
+            effects = [short_effect(msgs, i, r) for i, r in rows.items() if r is not None]
+            shown = True
+        out.append({"name": plan.name, "href": "../" + plan.href, "plan_id": plan.plan_id,
+                    "years": _years(msgs, row.start_year, row.end_year), "effects": effects,
+                    "known": known})
     return out
 
 

@@ -276,6 +276,10 @@ def test_sample_has_a_page_for_every_plan_with_its_evaluation(sample_home):
     for plan_id in ("nordby_2009_2013", "vangdalen_tryghed_2011", "helhedsplan_2013_2017",
                     "helhedsplan_2021_2025"):
         assert f'href="../indsats/{plan_id}.html"' in area
+    # The newest plan's estimates, compactly; the older plans link to their page.
+    section = _text(site / "omraade" / "vangdalen.html").split("Indsatser i området")[1]
+    assert "for få sammenligningsområder" in section
+    assert "Se effekterne på planens side." in section
 
 
 @pytest.mark.e2e
