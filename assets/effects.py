@@ -7,8 +7,8 @@ import dagster as dg
 from assets.mart import mart, mart_asset, publish_table, staging
 from indicators import tables
 from indicators.catalogue import load_catalogue
-from indicators.inputs.plans import read_plans
 from indicators.effects import delimited_values
+from indicators.inputs.plans import read_plans
 from indicators.plan_effects import criteria_terms, no_plans, plan_effects
 from indicators.plan_series import plan_moves, plan_series
 from pipelines.raw_store import received_copies
