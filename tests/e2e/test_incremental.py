@@ -44,7 +44,7 @@ def test_only_new_or_changed_deliveries_are_parsed(sample_home, published_copy):
     # is only read).
     home, sample_copy = published_copy
     first = kaas_materialization(home)
-    assert (first["deliveries"], first["deliveries_parsed"]) == (3, 3)
+    assert (first["deliveries"], first["deliveries_parsed"]) == (4, 4)  # kaas/ of the sample
     figures = "SELECT * FROM mart.indicator_values ORDER BY ALL"
     before = published(sample_home, figures)
     residents_2023 = ("SELECT sum(vaerdi) FROM mart.municipality_year "
@@ -70,4 +70,4 @@ def test_only_new_or_changed_deliveries_are_parsed(sample_home, published_copy):
     (total_after,), = published(home, residents_2023)
     assert total_after == total_before + 7
     # One entry per delivery in use: the revised file's old entry is gone.
-    assert sorted(p.suffix for p in (home / "cache" / "kaas").iterdir()) == [".parquet"] * 3
+    assert sorted(p.suffix for p in (home / "cache" / "kaas").iterdir()) == [".parquet"] * 4

@@ -9,6 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
+import shutil
+
 import duckdb
 import pytest
 
@@ -63,6 +65,10 @@ def register(data: Path) -> list[str]:
 def deliver(data: Path) -> dict[str, Fraction]:
     """The delivery in incoming/ and the model in models/; returns the expected ratio of
     each area to the municipality's social housing, computed here as a planner would."""
+    # Without the sample's own measures beyond the criteria (data/SAMPLE.md), so this
+    # delivery is the only source of the model's measures.
+    shutil.rmtree(data / "local")
+    (data / "kaas" / "kaas_randers_udvidet_2025-12-01.csv").unlink()
     area_of = members(data, DATA_YEAR)
     rows = ["afdeling_id;aar;maal;vaerdi"]
     notified = {a: NOTIFIED.get(area_of.get(a), OTHERS) for a in register(data)}

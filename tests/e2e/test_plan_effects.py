@@ -107,7 +107,8 @@ def survey_cell(db, wave: str, area: str) -> tuple[int, int]:
 
 
 def test_vangdalens_2010_to_2012_survey_change_with_its_interval(db):
-    (row,) = effects(db, "plan_id = 'vangdalen_tryghed_2011' AND comparison = 'rest_of_wave'")
+    (row,) = effects(db, "plan_id = 'vangdalen_tryghed_2011' AND comparison = 'rest_of_wave' "
+                     "AND indicator_id = 'evening_safety'")
     assert (row["area_id"], row["indicator_id"]) == ("vangdalen", "evening_safety")
     assert (row["pre_period"], row["post_period"]) == ("2010", "2012")
     # Recomputed from the published survey cells: the area, and the wave less the area.
@@ -130,5 +131,5 @@ def test_vangdalens_2010_to_2012_survey_change_with_its_interval(db):
     assert row["n_comparison"] == rest_post[0] and row["placebo_p"] is None
     # The Nordby plan covers Vangdalen from 2011 too: the same two waves.
     (nordby,) = effects(db, "plan_id = 'nordby_2009_2013' AND area_id = 'vangdalen' "
-                        "AND comparison = 'rest_of_wave'")
+                        "AND comparison = 'rest_of_wave' AND indicator_id = 'evening_safety'")
     assert nordby["effect"] == pytest.approx(row["effect"])
