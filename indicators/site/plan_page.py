@@ -226,7 +226,9 @@ def event_study_figure(*, title: str, lang: str, lines: list[dict], comparisons:
         notes.append({"x": mark["x"], "xref": "x", "y": 1, "yref": "paper",
                       "yanchor": "bottom", "text": mark["text"], "showarrow": False,
                       "font": {"size": 11}})
+    # Room on the left for the axis title (English "Percentage points" was cut at 64 px).
     layout = base_layout(title, lang, shapes=shapes, annotations=notes, height=380,
+                         margin={"l": 80, "r": 24, "t": 56, "b": 56},
                          xaxis=_axis(dtick=1, tickformat="d", automargin=True),
                          yaxis=_axis(title={"text": y_title}, automargin=True,
                                      ticksuffix=""))
@@ -257,6 +259,8 @@ def _chart(msgs: Messages, data, pd: PlanData, plan: Plan, indicator_id: str) ->
                                "n": p["n_comparison"]})
     if not lines:
         return None
+    # No comparison area with a known change (e.g. a one-year effort): no empty legend entry.
+    comparisons = [c for c in comparisons if any(v is not None for v in c["values"])]
     for c in comparisons:
         c["name"] = (t("plan.chart.comparison") if len(comparisons) == 1
                      else t("plan.chart.comparison_for", area=c["for"]))
