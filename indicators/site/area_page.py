@@ -491,6 +491,46 @@ def _survey_chart(p: _Page) -> tuple[Chart | None, list[str]]:
                  table=table), totals
 
 
+def _survey_items_table(p: _Page) -> tuple[DataTable | None, str | None]:
+    """Every catalogue item of the area's latest wave: its share beside the rest of the
+    wave, compact (the survey pages hold the intervals and the other areas)."""
+    from indicators.site.survey_page import item_texts  # the survey pages import this module
+    data, area = p.data, p.area
+    waves = [w for w in data.waves()
+             if any(data.survey_row(w["wave_id"], area.area_id, i.item_id)
+                    for i in data.survey_items(w["wave_id"]))]
+    if not waves:
+        return None, None
+    wave = waves[-1]
+    label = str(wave["year"]) if wave["year"] else (wave["title"] or wave["wave_id"])
+    vs_word = {"over": "item_vs_over", "under": "item_vs_under", "ingen forskel": "item_vs_none"}
+    rows = []
+    for item in data.survey_items(wave["wave_id"]):
+        r = data.survey_row(wave["wave_id"], area.area_id, item.item_id)
+        if r is None:
+            continue
+        hidden = bool(r.get("suppressed")) or r.get("share") is None
+        rest = None if hidden else rest_of_wave(
+            r, data.survey_row(wave["wave_id"], "all", item.item_id) or {})
+        rows.append({
+            "item": item_texts(item, p.lang)["share_label"],
+            "share": p.t("survey.suppressed_cell") if hidden else r["share"],
+            "rest": p.t("survey.suppressed_cell") if hidden else (
+                None if rest is None else rest["share"]),
+            "vs": "" if hidden or r.get("vs_rest") not in vs_word
+            else p.t("survey." + vs_word[r["vs_rest"]]),
+            "n": r.get("n_answers")})
+    table = p.table(
+        slug="spoergsmaal", caption=p.t("survey.area_items.caption", area=area.name, wave=label),
+        columns=[Column("item", p.t("survey.area_items.item")),
+                 Column("share", p.t("survey.area_items.share"), "pct1"),
+                 Column("rest", p.t("survey.area_items.rest"), "pct1"),
+                 Column("vs", p.t("survey.area_items.vs")),
+                 Column("n", p.t("survey.area_items.answers"), "int", unit="persons")],
+        rows=rows)
+    return table, p.t("survey.area_items.lead", wave=label)
+
+
 def _municipality_context(p: _Page, state) -> tuple[list[str], DataTable | None]:
     """The area beside its municipality's social housing: sentences and a table of shares."""
     data, area = p.data, p.area
@@ -600,6 +640,7 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
         charts = [c for c in (_trend_chart(p, i) for i in data.indicators_present())
                   if c is not None]
         survey, survey_totals = _survey_chart(p)
+        survey_items, survey_items_lead = _survey_items_table(p)
         key_figures = _key_figures(p, state)
         history = _history(p)
         official = _official_table(p)
@@ -609,6 +650,7 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
         tables = [t for t in (key_figures, history, official, municipality) if t is not None]
         tables += local.tables if local else []
         tables += [c.table for c in charts] + ([survey.table] if survey else [])
+        tables += [survey_items] if survey_items else []
         box = None
         if getattr(writer, "words", None) is not None:
             from indicators.site.status_box import status_box
@@ -632,7 +674,8 @@ def _write_some(data: SiteData, writer: PageWriter, area_ids: list[str]) -> list
             key_figures=key_figures, charts=charts,
             print_charts=_deciding(state, charts, p, PRINT_CHARTS - print_survey),
             print_survey=print_survey,
-            survey=survey, survey_totals=survey_totals, history=history, official=official,
+            survey=survey, survey_totals=survey_totals, survey_items=survey_items,
+            survey_items_lead=survey_items_lead, history=history, official=official,
             municipality=municipality, local=local,
             context=context_sentences, trend_intro=intro, provenance=provenance,
             data_years=data.data_years_used(area_id, p.msgs),

@@ -26,6 +26,7 @@ from indicators.site.members import AreaMembers
 from indicators.site.options import SiteOptions
 from indicators.site.places import municipality_name, region_name
 from indicators.site.rules import CSS_KEY, RANK, Rules, rules
+from indicators.survey.items import SurveyItem, load_items
 
 EVENING_SAFETY = "evening_safety"
 ALL_AREAS = "all"
@@ -326,6 +327,8 @@ class SiteData:
             code = self.areas[area_id].municipality_code
             self._areas_by_municipality.setdefault(code, []).append(area_id)
         self._waves_cache: list[dict] | None = None
+        self._items_cache: dict[str, SurveyItem] | None = None
+        self._items_by_wave: dict[str, set[str]] = {}
         self._data_years_all: set[int] | None = None
 
     # --- early warning ---------------------------------------------------
@@ -555,6 +558,23 @@ class SiteData:
                    ) -> dict | None:
         return next((r for r in self.survey_rows(item_id, area_id)
                      if str(r["wave_id"]) == wave_id), None)
+
+    def survey_items(self, wave_id: str | None = None) -> list[SurveyItem]:
+        """The catalogue's items with results (in one wave, or in any), evening safety
+        first since it drives the survey signal, then the battery in catalogue order.
+        An item the catalogue does not define has no question text to show and is left
+        out."""
+        if self._items_cache is None:
+            self._items_cache = load_items()
+            # Once: every area page asks, and must not scan the national table.
+            self._items_by_wave = {}
+            for r in self._survey:
+                self._items_by_wave.setdefault(str(r["wave_id"]), set()).add(r["item_id"])
+        present = (set().union(*self._items_by_wave.values()) if wave_id is None
+                   else self._items_by_wave.get(wave_id, set()))
+        ordered = sorted(self._items_cache.values(),
+                         key=lambda i: i.item_id != EVENING_SAFETY)
+        return [i for i in ordered if i.item_id in present]
 
     def waves(self) -> list[dict]:
         """Waves with their year and title, oldest first."""
