@@ -33,7 +33,9 @@ test test-fast: export PYTHONDONTWRITEBYTECODE =
 # The full suite (CI runs this): unit, asset, end-to-end, Chromium and service tests, in
 # one pytest-xdist worker per core. Tests are handed out one at a time as workers free up
 # (loadgroup; a test marked xdist_group goes with its group); the session's refreshed
-# home is still made once (tests/helpers/once.py). Under 6 min on the 2-core machine.
+# home is still made once (tests/helpers/once.py). Its CPU time is ~850 s (02:00 UTC,
+# 1277 tests), so ~7 min on two idle cores: the refreshes through the real command
+# (a process each, ~10 s of CPU) are most of it.
 XDIST := -n 2 --dist loadgroup
 test: install browser
 	$(VENV)/bin/pytest $(XDIST)
