@@ -239,3 +239,72 @@ def test_area_page_has_the_latest_waves_items_compactly_and_screen_only(site):
         cells = [re.sub(r"<[^>]+>", "", c).strip()
                  for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
         assert cells[1] == "skjult" and not re.search(r"\d", cells[2] + cells[3]), cells
+
+
+@pytest.mark.e2e
+def test_sample_wave_pages_show_every_item_and_stay_small(sample_home):
+    site = sample_home / "site"
+    for root, lang in ((site, "da"), (site / "en", "en")):
+        for wave in ("2010", "2012", "2023"):
+            page = root / "tryghed" / f"{wave}.html"
+            html = page.read_text(encoding="utf-8")
+            for item_id in BATTERY:
+                assert f'data-item-id="{item_id}"' in html, (page, item_id)
+                label = (ITEMS[item_id].share_label_en if lang == "en"
+                         else ITEMS[item_id].share_label_da)
+                assert label in html
+            assert page.stat().st_size < 1_000_000, (page, page.stat().st_size)
+        area = root / "omraade" / "vangdalen.html"
+        assert area.stat().st_size < 1_000_000
+    # Vangdalen 2010: satisfied with the area as the rest, though unsafe in the evening.
+    html = (site / "tryghed" / "2010.html").read_text(encoding="utf-8")
+    vangdalen = _row_cells(_section(html, "area_satisfaction"), "Vangdalen")
+    assert vangdalen[4] == "Ingen sikker forskel"
+    assert re.fullmatch(r"\d+,\d %", vangdalen[2])
+    # 2023: Kristrupvænget (< 10 answers) and Energivej (its partner) suppressed on
+    # every battery item: the word, never a number.
+    html = (site / "tryghed" / "2023.html").read_text(encoding="utf-8")
+    for item_id in BATTERY:
+        section = _section(html, item_id)
+        for name in ("Kristrupvænget", "Energivej-området"):
+            cells = _row_cells(section, name)
+            assert cells[2] == "skjult", (item_id, cells)
+            assert not re.search(r"\d", cells[3] + cells[6] + cells[7] + cells[8]), cells
+    # The area page's compact table of the latest wave's items.
+    area = (site / "omraade" / "vangdalen.html").read_text(encoding="utf-8")
+    block = area[area.index('class="survey-items no-print"'):]
+    for item in ITEMS.values():
+        assert item.share_label_da in block[:block.index("</section>")]
+
+
+@pytest.mark.e2e
+def test_sample_survey_pages_draw_every_chart_and_fit_a_phone(sample_home, browser):
+    site = (sample_home / "site").resolve()
+    browser.driver.set_window_size(390, 900)
+    try:
+        for page in ("tryghed/2010.html", "en/tryghed/2023.html", "tryghed.html",
+                     "omraade/vangdalen.html"):
+            report = browser.open((site / page).as_uri())
+            assert report.console_errors() == [], (page, report.console_errors())
+            assert report.offsite_requests() == []
+            charts = browser.run("return document.querySelectorAll('.plot[data-figure]')"
+                                 ".length")
+            for i in range(charts):  # drawn on scroll
+                browser.run("document.querySelectorAll('.plot[data-figure]')[arguments[0]]"
+                            ".scrollIntoView()", i)
+            deadline = time.monotonic() + 10
+            drawn = 0
+            while time.monotonic() < deadline:
+                drawn = browser.run("return document.querySelectorAll("
+                                    "'.plot[data-figure] svg.main-svg').length")
+                if drawn >= charts:
+                    break
+                time.sleep(0.1)
+            assert drawn >= charts, f"{page}: {drawn} of {charts} charts drawn"
+            if page.startswith("tryghed/"):
+                assert charts == 1 + len(BATTERY)
+            wide = browser.run("return document.documentElement.scrollWidth - "
+                               "document.documentElement.clientWidth")
+            assert wide <= 0, f"{page} scrolls sideways by {wide} px at 390 px"
+    finally:
+        browser.driver.set_window_size(1280, 1000)
