@@ -7,8 +7,13 @@ Scale 1 is Denmark's social housing: 98 municipalities in 5 regions, ~8,000
 afdelinger (~1 million residents), ~1,000 areas of which ~200 have 1,000+
 residents, 19 data years (2006-2024) of the eleven KÅS measures in ~60
 overlapping dated deliveries (wide XLSX and long CSV in three dialects), and
-twelve survey waves with ~100,000 answers. `--scale` multiplies afdelinger,
-areas and answers (municipalities, regions and years stay). The output is a
+twelve survey waves with ~100,000 answers; every measure beyond the criteria
+(contract.md's second table) for every afdeling-year in kaas/ and local/; and
+plans for ~60 areas in areas/plans.csv, half of them with planted effects on
+K1-K5 whose truth is written beside the data directory
+(`<out>.planted_effects.csv`, which no refresh reads). `--scale` multiplies
+afdelinger, areas, plan areas and answers (municipalities, regions and years
+stay). The output is a
 pure function of (seed, scale) and is written outside the repository, by
 default to /tmp/boligmonitor-national-<scale>. Nothing in it is real data.
 """
@@ -27,7 +32,10 @@ import polars as pl
 from benchmarks.national.deliveries import write_deliveries
 from benchmarks.national.extras import write_areas, write_outlines, write_references
 from benchmarks.national.lists import counts, evaluate, official_rows
+from benchmarks.national.local import build_extra, write_extra
 from benchmarks.national.panel import build_panel
+from benchmarks.national.plans import (plan_areas, plant_effects, planted_path, write_plans,
+                                       write_truth)
 from benchmarks.national.register import plan_register
 from benchmarks.national.surveys import write_surveys
 
@@ -50,6 +58,10 @@ class Generated:
     kaas_cells: int
     answers: int
     list_counts: pl.DataFrame
+    plans: int = 0
+    plan_areas: int = 0
+    planted: Path | None = None  # the planted effects, beside the data directory
+    extra_cells: int = 0
 
 
 def generate(out: Path, scale: float = 1.0, seed: int = DEFAULT_SEED) -> Generated:
@@ -64,12 +76,19 @@ def generate(out: Path, scale: float = 1.0, seed: int = DEFAULT_SEED) -> Generat
     out.mkdir(parents=True)
     register = plan_register(seed, scale)
     panel = build_panel(register, seed)
+    plans = plan_areas(seed, scale, register)
+    panel = plant_effects(panel, plans, register, seed)
     statuses = evaluate(panel, register.membership)
     write_areas(out / "areas", register)
+    write_plans(out / "areas" / "plans.csv", plans)
+    planted = planted_path(out)
+    write_truth(planted, plans)
     write_outlines(out / "areas" / "areas.geojson", seed, register)
     write_references(out / "reference", official_rows(statuses))
     deliveries = write_deliveries(out / "kaas", panel)
     answers = write_surveys(out / "survey", seed, scale, register)
+    extra = build_extra(panel, register, seed)
+    write_extra(out, extra)
     eligible = statuses.filter(pl.col("year") == 2024)["residents"].ge(1000).sum()
     return Generated(
         out=out, afdelinger=len(register.afdelinger), areas=len(register.areas),
@@ -77,6 +96,8 @@ def generate(out: Path, scale: float = 1.0, seed: int = DEFAULT_SEED) -> Generat
         residents_2024=int(panel.filter(pl.col("aar") == 2024)["beboere"].sum()),
         kaas_files=len(deliveries), kaas_cells=panel.height * 11, answers=answers,
         list_counts=counts(statuses),
+        plans=len({r[0] for r in plans.rows}), plan_areas=len(plans.rows), planted=planted,
+        extra_cells=extra.height * 15,
     )
 
 
@@ -99,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{result.afdelinger} afdelinger, {result.areas} areas "
           f"({result.large_areas} with 1,000+ residents in 2024), "
           f"{result.residents_2024:,} residents in 2024, {result.kaas_files} KÅS files "
-          f"({result.kaas_cells:,} distinct cells), {result.answers:,} survey answers")
+          f"({result.kaas_cells:,} distinct cells), {result.answers:,} survey answers, "
+          f"{result.extra_cells:,} cells beyond the criteria (kaas/ and local/), "
+          f"{result.plans} plans in {result.plan_areas} areas (planted effects in "
+          f"{result.planted})")
     print("The generator's own rough list counts (published 2018-2024: udsatte 43..12, "
           "parallelsamfund 29..8, forebyggelse ~60):")
     with pl.Config(tbl_rows=20, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
