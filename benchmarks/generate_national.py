@@ -34,8 +34,13 @@ from benchmarks.national.extras import write_areas, write_outlines, write_refere
 from benchmarks.national.lists import counts, evaluate, official_rows
 from benchmarks.national.local import build_extra, write_extra
 from benchmarks.national.panel import build_panel
-from benchmarks.national.plans import (plan_areas, plant_effects, planted_path, write_plans,
-                                       write_truth)
+from benchmarks.national.plans import (
+    plan_areas,
+    plant_effects,
+    planted_path,
+    write_plans,
+    write_truth,
+)
 from benchmarks.national.register import plan_register
 from benchmarks.national.surveys import write_surveys
 

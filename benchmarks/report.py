@@ -29,6 +29,7 @@ class SetResult:
     incremental: dict[str, float] = field(default_factory=dict)
     generate_s: float | None = None
     step_peaks_mb: dict[str, float] = field(default_factory=dict)
+    effects: dict = field(default_factory=dict)  # effects_report.EffectFigures.as_dict()
 
     @property
     def baseline_total_s(self) -> float:
@@ -60,6 +61,7 @@ class SetResult:
             "baseline": self.baseline, "indicator_ratio": self.indicator_ratio,
             "refresh_ratio": self.refresh_ratio, "incremental": self.incremental,
             "generate_s": self.generate_s, "step_peaks_mb": self.step_peaks_mb,
+            "effects": self.effects,
             "agreement": {a.table: {"matched": a.matched, "differing": a.differing,
                                     "baseline_rows": a.baseline_rows,
                                     "product_rows": a.product_rows} for a in self.agreement},

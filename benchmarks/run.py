@@ -10,8 +10,11 @@ staging, indicators, checks, site, publish, orchestration), the peak RSS of
 the process tree, the serving file's and the site's size, and five analyst
 queries on the published file. Then it runs the hand-written DuckDB baseline
 (benchmarks/baseline.sql) on the same files, checks that it gives the same
-answers, and prints the ratios. On the national set it also measures the
-yearly incremental case. The last line printed is machine-readable:
+answers, and prints the ratios. On the national set it also reports the effect
+evaluation's and the local model's steps, how often the published intervals
+contain the generator's planted effects, and how many local categories are
+decided (benchmarks/effects_report.py), and measures the yearly incremental
+case. The last line printed is machine-readable:
 
     RESULT scale=<s> refresh_s=<x> baseline_s=<y> ratio=<x/y> peak_rss_mb=<m>
 
@@ -28,10 +31,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import incremental
+from benchmarks import effects_report, incremental
 from benchmarks.baseline import compare, run_baseline
 from benchmarks.generate_national import DEFAULT_SEED, default_out, generate
 from benchmarks.measure import Measured, run_measured, tree_size
+from benchmarks.national.plans import planted_path
 from benchmarks.phases import breakdown, peak_by_step
 from benchmarks.queries import RUNS, time_queries
 from benchmarks.report import SetResult, render, result_line
@@ -59,7 +63,8 @@ def import_seconds() -> float:
 
 
 def measure_set(label: str, scale: str, data: Path, work: Path, echo, *, targets: dict,
-                runs: int, with_baseline: bool = True) -> SetResult:
+                runs: int, with_baseline: bool = True,
+                planted: Path | None = None) -> SetResult:
     home = work / f"home-{label}"
     measured = refresh(data, home, echo)
     parts = breakdown(measured.lines, measured.wall_s)
@@ -84,6 +89,10 @@ def measure_set(label: str, scale: str, data: Path, work: Path, echo, *, targets
         result.agreement = compare(base, serving)
         base.conn.close()
     print(render(result, targets), flush=True)
+    if planted is not None:
+        figures = effects_report.measure(serving, planted, parts.steps)
+        result.effects = figures.as_dict()
+        print(effects_report.render(figures), flush=True)
     return result
 
 
@@ -141,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                 generate_s = time.perf_counter() - started
             targets = NATIONAL_TARGETS if args.scale == 1 else {}
             national = measure_set(f"national x{args.scale:g}", f"{args.scale:g}", data, work,
-                                   echo, targets=targets, runs=args.runs)
+                                   echo, targets=targets, runs=args.runs,
+                                   planted=planted_path(data))
             national.generate_s = generate_s
             results.append(national)
             if not args.skip_incremental and national.returncode == 0 \
