@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from benchmarks.effects_report import coverage
 from benchmarks.generate_national import generate
 from benchmarks.national.local import EXTRA_MAAL, HOUSING_EXTRA, MUNICIPALITY_EXTRA
 from benchmarks.national.panel import TENTHS, build_panel
@@ -148,3 +149,28 @@ def test_measures_beyond_the_criteria_read_for_every_afdeling_year(generated):
     assert (wide["beboere_18_24"] <= wide["beboere_15_24"]).all()
     assert (wide["offentligt_forsoergede_16_64"] <= wide["beboere_16_64"]).all()
     assert (wide["offentligt_forsoergede_16_64"] % 1 != 0).any()  # decimals delivered
+
+
+def test_coverage_counts_intervals_containing_the_truth_per_comparison():
+    truth = pl.DataFrame({"plan_id": ["p", "p", "q"], "area_id": ["a", "a", "b"],
+                          "indicator_id": ["k1", "k2", "k1"], "effect": [-2.0, 0.5, 0.0]})
+    effects = pl.DataFrame({
+        "plan_id": ["p", "p", "p", "p", "q", "q", "r"],
+        "area_id": ["a", "a", "a", "a", "b", "b", "c"],
+        "indicator_id": ["k1", "k1", "k2", "k2", "k1", "k1", "k1"],
+        "comparison": ["all", "twins", "all", "twins", "all", "twins", "all"],
+        "effect": [-1.0, -2.5, 0.4, 0.9, 0.3, 1.0, 9.0],
+        # -2 inside [-3, 1] (edge values count as inside: [-2.5, -2.0]); 0.5 outside
+        # [0.6, 1.2]; the twins of q have too few areas (no interval).
+        "ci_low": [-3.0, -2.5, -0.1, 0.6, -1.0, None, -1.0],
+        "ci_high": [1.0, -2.0, 0.9, 1.2, 1.0, None, 1.0],
+    })
+    got = {(c.comparison, c.planted): (c.rows, c.with_interval, c.covered)
+           for c in coverage(effects, truth)}
+    assert got[("all", "effect")] == (2, 2, 2)
+    assert got[("twins", "effect")] == (2, 2, 1)
+    assert got[("all", "none")] == (1, 1, 1)
+    assert got[("twins", "none")] == (1, 0, 0)
+    assert got[("twins", "every")] == (3, 2, 1)
+    shares = {(c.comparison, c.planted): c.share for c in coverage(effects, truth)}
+    assert shares[("twins", "effect")] == 0.5 and shares[("twins", "none")] is None
