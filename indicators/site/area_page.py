@@ -510,13 +510,15 @@ def _survey_items_table(p: _Page) -> tuple[DataTable | None, str | None]:
         if r is None:
             continue
         hidden = bool(r.get("suppressed")) or r.get("share") is None
-        rest = None if hidden else rest_of_wave(
-            r, data.survey_row(wave["wave_id"], "all", item.item_id) or {})
+        whole = data.survey_row(wave["wave_id"], "all", item.item_id) or {}
+        # A suppressed wave row hides the rest too (it would reveal the suppressed areas).
+        hidden_rest = hidden or bool(whole.get("suppressed"))
+        rest = None if hidden else rest_of_wave(r, whole)
         rows.append({
             "item": item_texts(item, p.lang)["share_label"],
             "share": p.t("survey.suppressed_cell") if hidden else r["share"],
-            "rest": p.t("survey.suppressed_cell") if hidden else (
-                None if rest is None else rest["share"]),
+            "rest": rest["share"] if rest is not None else (
+                p.t("survey.suppressed_cell") if hidden_rest else None),
             "vs": "" if hidden or r.get("vs_rest") not in vs_word
             else p.t("survey." + vs_word[r["vs_rest"]]),
             "n": r.get("n_answers")})
@@ -526,7 +528,8 @@ def _survey_items_table(p: _Page) -> tuple[DataTable | None, str | None]:
                  Column("share", p.t("survey.area_items.share"), "pct1"),
                  Column("rest", p.t("survey.area_items.rest"), "pct1"),
                  Column("vs", p.t("survey.area_items.vs")),
-                 Column("n", p.t("survey.area_items.answers"), "int", unit="persons")],
+                 Column("n", p.t("survey.area_items.answers"), "int", unit="persons",
+                        secondary=True)],
         rows=rows)
     return table, p.t("survey.area_items.lead", wave=label)
 

@@ -200,6 +200,8 @@ def _item_content(data: SiteData, msgs: Messages, wave: dict, item: SurveyItem) 
                            key=lambda r: _name(data, r["area_id"]))
     rests = {r["area_id"]: rest_of_wave(r, overall or {}) for r in shown}
     suppressed_word = t("survey.suppressed_cell")
+    # A suppressed wave row hides the rest too (it would reveal the suppressed areas).
+    rest_hidden = overall is not None and _hidden(overall)
 
     def name_link(r):
         area = data.areas.get(r["area_id"])
@@ -210,7 +212,8 @@ def _item_content(data: SiteData, msgs: Messages, wave: dict, item: SurveyItem) 
         rest = rests.get(r["area_id"])
         table_rows.append({
             "rank": rank, "area": name_link(r), "item": words["share_label"],
-            "share": r["share"], "rest": rest["share"] if rest else None,
+            "share": r["share"],
+            "rest": rest["share"] if rest else (suppressed_word if rest_hidden else None),
             "vs": t("survey." + _VS_ITEM[r["vs_rest"]]) if r.get("vs_rest") in _VS_ITEM else "",
             "n": r.get("n_answers"), "positive": r.get("n_positive"),
             "low": r.get("ci_low"), "high": r.get("ci_high"), "mark": ""})
@@ -225,7 +228,7 @@ def _item_content(data: SiteData, msgs: Messages, wave: dict, item: SurveyItem) 
     if overall is not None:
         blank = overall_share is None
         table_rows.append({
-            "rank": None, "area": t("survey.whole_line"), "item": words["share_label"],
+            "rank": "–", "area": t("survey.whole_line"), "item": words["share_label"],
             "share": suppressed_word if blank else overall_share, "rest": None, "vs": "",
             "n": overall.get("n_answers"),
             "positive": suppressed_word if blank else overall.get("n_positive"),
