@@ -116,9 +116,10 @@ class Terminal:
         os.close(self.master)
 
 
-def test_ctrl_c_interrupts_the_query_and_clears_the_line(sample_home):
-    history = sample_home / ".sql_history"
-    term = Terminal(sample_home)
+def test_ctrl_c_interrupts_the_query_and_clears_the_line(published_copy):
+    home, _ = published_copy  # the session writes its history into the home
+    history = home / ".sql_history"
+    term = Terminal(home)
     try:
         term.expect("sql> ")
         term.send("SELECT 1 AS warm;\r")
