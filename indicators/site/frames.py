@@ -7,9 +7,8 @@ something out. A table may be empty (no official list file, no survey); that
 is what the data say. Beside the published tables the site reads the survey
 waves' invitation counts (`survey_waves`, not a published table: publish.py
 passes it from staging); when given it must have the columns used here.
-A published table added after the site's test tables were written
-(`ADDED_TABLES`) may be absent: its section is then left out; when present it
-is checked like every other table.
+Every published table must be passed (the publisher reads them all); a missing
+one is an error, never a section silently left out.
 """
 
 from __future__ import annotations
@@ -20,13 +19,6 @@ from indicators import tables
 
 # Not published, read by the site when the publisher passes it.
 SURVEY_WAVES_COLUMNS = ("wave_id", "year", "title", "area_id", "invited", "response_rate")
-
-
-# Published tables a frame set may lack: the publisher always passes them
-# (publish.py reads every published table), but frame sets built before the table
-# existed (the site tests' synthetic tables) do not.
-ADDED_TABLES = frozenset({"area_afdelinger", "plans", "plan_effects", "local_indicators",
-                          "local_categories", "plan_series", "plan_moves"})
 
 
 class FrameError(ValueError):
@@ -43,8 +35,7 @@ def check_frames(frames: dict[str, pl.DataFrame]) -> None:
     for table in site_tables():
         frame = frames.get(table.name)
         if frame is None:
-            if table.name not in ADDED_TABLES:
-                problems.append(f"table {table.qualified} is missing")
+            problems.append(f"table {table.qualified} is missing")
             continue
         absent = [c for c in table.column_names() if c not in frame.columns]
         if absent:

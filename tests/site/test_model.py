@@ -159,3 +159,12 @@ def test_messages_exist_for_every_signal_kind():
         msgs = Messages.load(lang)
         for code in SIGNAL_CODES:
             assert msgs.has(f"signals.kinds.{code}")
+
+
+@pytest.mark.parametrize("name", ["area_afdelinger", "plan_effects", "local_categories",
+                                  "signal_changes"])
+def test_a_published_table_left_out_is_an_error_not_a_missing_section(name):
+    frames = synthetic_frames()
+    del frames[name]
+    with pytest.raises(FrameError, match=rf"table mart\.{name} is missing"):
+        SiteData(frames, SiteOptions())
