@@ -34,6 +34,7 @@ class Coverage:
     rows: int  # published rows with a planted truth
     with_interval: int
     covered: int
+    without_effect: int  # published with no effect at all (a window short of known years)
     mean_error: float | None  # mean (effect - truth) over the rows with an effect
 
     @property
@@ -75,6 +76,7 @@ def coverage(effects: pl.DataFrame, truth: pl.DataFrame) -> list[Coverage]:
             out.append(Coverage(
                 comparison=comparison, planted=planted, rows=rows.height,
                 with_interval=known.height, covered=inside.height,
+                without_effect=rows.height - errors.height,
                 mean_error=(float((errors["effect"] - errors["truth"]).mean())
                             if errors.height else None)))
     return out
@@ -127,6 +129,6 @@ def render(figures: EffectFigures) -> str:
         lines.append(
             f"  {c.comparison:<5} {c.planted:<6} {c.covered:4d} of {c.with_interval:4d} "
             f"intervals contain the truth = {_num(None if c.share is None else 100 * c.share, 1)}"
-            f" %  ({c.rows} rows, {c.rows - c.with_interval} without interval; mean error "
-            f"{_num(c.mean_error, 3)})")
+            f" %  ({c.rows} rows, {c.rows - c.with_interval} without interval of which "
+            f"{c.without_effect} without effect; mean error {_num(c.mean_error, 3)})")
     return "\n".join(lines)

@@ -159,7 +159,7 @@ def test_coverage_counts_intervals_containing_the_truth_per_comparison():
         "area_id": ["a", "a", "a", "a", "b", "b", "c"],
         "indicator_id": ["k1", "k1", "k2", "k2", "k1", "k1", "k1"],
         "comparison": ["all", "twins", "all", "twins", "all", "twins", "all"],
-        "effect": [-1.0, -2.5, 0.4, 0.9, 0.3, 1.0, 9.0],
+        "effect": [-1.0, -2.5, 0.4, 0.9, 0.3, None, 9.0],
         # -2 inside [-3, 1] (edge values count as inside: [-2.5, -2.0]); 0.5 outside
         # [0.6, 1.2]; the twins of q have too few areas (no interval).
         "ci_low": [-3.0, -2.5, -0.1, 0.6, -1.0, None, -1.0],
@@ -172,5 +172,7 @@ def test_coverage_counts_intervals_containing_the_truth_per_comparison():
     assert got[("all", "none")] == (1, 1, 1)
     assert got[("twins", "none")] == (1, 0, 0)
     assert got[("twins", "every")] == (3, 2, 1)
+    assert {(c.comparison, c.planted): c.without_effect
+            for c in coverage(effects, truth)}[("twins", "none")] == 1
     shares = {(c.comparison, c.planted): c.share for c in coverage(effects, truth)}
     assert shares[("twins", "effect")] == 0.5 and shares[("twins", "none")] is None
