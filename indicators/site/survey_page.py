@@ -283,7 +283,7 @@ def _item_content(data: SiteData, msgs: Messages, wave: dict, item: SurveyItem) 
     return {"item_id": item.item_id, "anchor": f"spm-{slug_id}", **words,
             "lead": t("survey.item_question", question=words["question"],
                       positive=words["positive"]),
-            "chart": chart}
+            "chart": chart, "has_chart": bool(shown)}
 
 
 def wave_items(data: SiteData, msgs: Messages, wave: dict) -> list[dict]:

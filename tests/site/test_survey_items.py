@@ -308,3 +308,21 @@ def test_sample_survey_pages_draw_every_chart_and_fit_a_phone(sample_home, brows
             assert wide <= 0, f"{page} scrolls sideways by {wide} px at 390 px"
     finally:
         browser.driver.set_window_size(1280, 1000)
+
+
+def test_an_item_with_every_area_suppressed_has_its_table_and_no_empty_chart(tmp_path):
+    frames = item_frames()
+    survey = frames["survey_results"]
+    hide = (pl.col("item_id") == "wish_to_move") & (pl.col("wave_id") == "2010")
+    frames["survey_results"] = survey.with_columns(
+        [pl.when(hide).then(None).otherwise(pl.col(c)).alias(c)
+         for c in ("n_positive", "share", "ci_low", "ci_high", "vs_rest")]
+        + [pl.when(hide).then(True).otherwise(pl.col("suppressed")).alias("suppressed")])
+    out = tmp_path / "site"
+    build_site(frames, synthetic_refresh(), out)
+    section = _section((out / "tryghed" / "2010.html").read_text(encoding="utf-8"),
+                       "wish_to_move")
+    assert 'id="item-wish-to-move"' not in section
+    for name in ("Vangdalen", "Æblehaven", "Hele undersøgelsen"):
+        cells = _row_cells(section, name)
+        assert cells[2] == "skjult", cells
