@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-STEP_DONE = re.compile(r"^\s*✓\s+(?P<step>\S+)\s+\((?P<seconds>[\d.]+) s\)")
-STEP_START = re.compile(r"^\s*…\s+(?P<step>\S+)")
+# A multi-asset's step is labelled by its asset keys joined by " + " (pipelines/step_names.py).
+STEP_DONE = re.compile(r"^\s*✓\s+(?P<step>\S+(?: \+ \S+)*)\s+\((?P<seconds>[\d.]+) s\)")
+STEP_START = re.compile(r"^\s*…\s+(?P<step>\S+(?: \+ \S+)*)")
 
 PHASES = ["ingest", "staging", "indicators", "checks", "site", "publish"]
 # The computation the baseline does too (area sums, averages, statuses, residents):
@@ -57,7 +58,8 @@ class Breakdown:
 
     @property
     def indicator_part_s(self) -> float:
-        return sum(s for step, s in self.steps.items() if step in INDICATOR_STEPS)
+        return sum(s for step, s in self.steps.items()
+                   if INDICATOR_STEPS.intersection(step.split(" + ")))
 
     @property
     def files_to_warehouse_s(self) -> float:

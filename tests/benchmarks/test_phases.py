@@ -47,3 +47,16 @@ def test_memory_peaks_are_attributed_to_the_step_running_then():
     assert peaks["start-up"] == 100
     assert peaks["staging_kaas"] == 900
     assert "publish/site" not in peaks  # its start line is missing: no span
+
+
+def test_a_multi_asset_step_labelled_by_its_keys_counts_once():
+    lines = [(1.0, "  … staging/kaas + staging/kaas_revisions"),
+             (3.0, "  ✓ staging/kaas + staging/kaas_revisions (2.0 s)"),
+             (3.1, "  … mart/area_status + mart/indicator_values"),
+             (4.6, "  ✓ mart/area_status + mart/indicator_values (1.5 s)")]
+    parts = breakdown(lines, wall_s=5.0)
+    assert parts.steps == {"staging/kaas + staging/kaas_revisions": 2.0,
+                           "mart/area_status + mart/indicator_values": 1.5}
+    assert parts.phases["staging"] == 2.0 and parts.phases["indicators"] == 1.5
+    assert abs(parts.indicator_part_s - 1.5) < 1e-9
+    assert peak_by_step(lines, [(2.0, 700)]) == {"staging/kaas + staging/kaas_revisions": 700}
