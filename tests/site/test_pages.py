@@ -300,7 +300,7 @@ def test_method_page_covers_criteria_warning_suppression_and_lag(synthetic_site)
     site, _ = synthetic_site
     text = (site / "metode.html").read_text(encoding="utf-8")
     for heading in ("Kriterier og regelsæt", "Tidligt varsel", "Skjulte og ukendte tal",
-                    "Dataforsinkelse", "Tryghedsundersøgelser", "Farverne"):
+                    "Dataforsinkelse", "Beboerundersøgelser", "Farverne"):
         assert heading in text
     assert "36 timer" in text and "to år forsinket" in text
 
