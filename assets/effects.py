@@ -3,13 +3,16 @@ published, and the estimates per plan, area, indicator and comparison."""
 
 
 import dagster as dg
+import polars as pl
 
+from assets.local import CELL_COLUMNS, staged_model
 from assets.mart import mart, mart_asset, publish_table, staging
 from indicators import tables
 from indicators.catalogue import load_catalogue
 from indicators.effects import delimited_values
+from indicators.inputs.kaas import KEY
 from indicators.inputs.plans import read_plans
-from indicators.plan_effects import criteria_terms, no_plans, plan_effects
+from indicators.plan_effects import criteria_terms, local_terms, no_plans, plan_effects
 from indicators.plan_series import plan_moves, plan_series
 from pipelines.raw_store import received_copies
 from pipelines.resources import Warehouse
@@ -37,27 +40,44 @@ def mart_plans(warehouse: Warehouse) -> dg.MaterializeResult:
         return publish_table(conn, tables.PLANS, read_table(conn, "staging.plans"))
 
 
-@mart_asset(tables.PLAN_EFFECTS,
-            deps=[staging("plans"), staging("kaas"), staging("membership"), staging("areas"),
-                  staging("regional"), mart("survey_results")],
+_TERMS_DEPS = [staging("plans"), staging("kaas"), staging("membership"), staging("areas"),
+               staging("regional"), staging("local_model"), staging("local")]
+
+
+def plan_terms(conn, membership: pl.DataFrame) -> pl.DataFrame:
+    """The annual per-afdeling terms of every register indicator the plans are evaluated
+    on: K1–K5 (the catalogue) and the local model's register indicators, whose cells are
+    staging.kaas with staging.local deciding the keys it holds, as the local model reads
+    them (assets/local.py), limited to the model's measures."""
+    criteria = criteria_terms(
+        conn.sql("SELECT afdeling_id, aar, maal, vaerdi, suppressed FROM staging.kaas").pl(),
+        membership, read_table(conn, "staging.areas"), read_table(conn, "staging.regional"),
+        load_catalogue())
+    model = staged_model(conn)
+    measures = model.measures()
+    if not measures:
+        return criteria
+    on_key = " AND ".join(f"l.{k} = k.{k}" for k in KEY)
+    marks = ", ".join("?" * len(measures))
+    cells = conn.sql(
+        f"SELECT {CELL_COLUMNS} FROM staging.kaas k WHERE maal IN ({marks}) AND NOT EXISTS "
+        f"(SELECT 1 FROM staging.local l WHERE {on_key}) "
+        f"UNION ALL SELECT {CELL_COLUMNS} FROM staging.local WHERE maal IN ({marks})",
+        params=[*measures, *measures]).pl()
+    return pl.concat([criteria, local_terms(model, cells, membership)])
+
+
+@mart_asset(tables.PLAN_EFFECTS, deps=[*_TERMS_DEPS, mart("survey_results")],
             kinds={"duckdb", "polars"})
 def mart_plan_effects(warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as conn:
         plans = read_table(conn, "staging.plans")
         membership = read_table(conn, "staging.membership")
         latest = conn.execute("SELECT max(aar) FROM staging.kaas").fetchone()[0]
-        terms = (criteria_terms(
-            conn.sql("SELECT afdeling_id, aar, maal, vaerdi, suppressed FROM staging.kaas").pl(),
-            membership, read_table(conn, "staging.areas"),
-            read_table(conn, "staging.regional"), load_catalogue())
-            if plans.height else None)
+        terms = plan_terms(conn, membership) if plans.height else None
         frame = plan_effects(plans, terms, membership, read_table(conn, "mart.survey_results"),
                              latest)
         return publish_table(conn, tables.PLAN_EFFECTS, frame)
-
-
-_TERMS_DEPS = [staging("plans"), staging("kaas"), staging("membership"), staging("areas"),
-               staging("regional")]
 
 
 @mart_asset(tables.PLAN_SERIES, deps=[*_TERMS_DEPS, mart("plan_effects")],
@@ -69,12 +89,7 @@ def mart_plan_series(warehouse: Warehouse) -> dg.MaterializeResult:
         frame = plan_series(plans, None, None)
         if plans.height and latest is not None:
             membership = read_table(conn, "staging.membership")
-            terms = criteria_terms(
-                conn.sql("SELECT afdeling_id, aar, maal, vaerdi, suppressed "
-                         "FROM staging.kaas").pl(),
-                membership, read_table(conn, "staging.areas"),
-                read_table(conn, "staging.regional"), load_catalogue())
-            values = delimited_values(terms, membership,
+            values = delimited_values(plan_terms(conn, membership), membership,
                                       plans["start_year"].cast(int).unique().to_list())
             frame = plan_series(plans, values, latest)
         return publish_table(conn, tables.PLAN_SERIES, frame)

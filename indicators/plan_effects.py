@@ -1,5 +1,6 @@
 """The inputs of `mart.plan_effects` from staged data (domain.md §8): the list criteria
-K1–K5 as annual per-afdeling terms, and the whole table from plans, terms, membership and
+K1–K5 and the local model's register indicators (domain.md §7) as annual per-afdeling
+terms, and the whole table from plans, terms, membership and
 `mart.survey_results`. Pure Polars; the estimator itself is `indicators.effects` and
 `indicators.effects_survey`.
 
@@ -18,6 +19,8 @@ import polars as pl
 from indicators.catalogue import Catalogue, Definition
 from indicators.effects import delimited_values, effect_frame, register_effects
 from indicators.effects_survey import survey_effects
+from indicators.local_model import LocalModel
+from indicators.local_scoring import MICRO, _cells, _measure_pairs, _wide_cells
 
 TERMS_SCHEMA = {"afdeling_id": pl.Utf8, "indicator_id": pl.Utf8, "year": pl.Int64,
                 "numerator": pl.Float64, "denominator": pl.Float64, "factor": pl.Float64}
@@ -98,6 +101,34 @@ def _terms(cells: pl.DataFrame, definition: Definition, region: pl.DataFrame,
         terms = terms.with_columns(pl.lit(PERCENT).alias("factor"))
     return terms.with_columns(pl.lit(definition.indicator_id).alias("indicator_id")).select(
         list(TERMS_SCHEMA)).cast(TERMS_SCHEMA)  # type: ignore[arg-type]
+
+
+def local_terms(model: LocalModel, cells: pl.DataFrame,
+                membership: pl.DataFrame) -> pl.DataFrame:
+    """The local model's register indicators as terms: per afdeling (of any area), data
+    year and indicator the numerator and denominator cells as `local_scoring` reads them
+    (NULL when suppressed or not delivered; an afdeling with no cell that year has no row,
+    so its area is unknown, as in `mart.local_indicators`) and the model's scale as the
+    factor. Survey indicators are left out: the survey effects evaluate their item.
+
+    `cells`: `afdeling_id, aar, maal, vaerdi, suppressed` (staging.kaas with staging.local
+    as the local model's asset combines them)."""
+    pairs = _measure_pairs(model)
+    if not pairs.height:
+        return pl.DataFrame(schema=TERMS_SCHEMA)
+    cells = cells.filter(pl.col("afdeling_id").is_in(membership["afdeling_id"].implode()))
+    measures = model.measures()
+    keys = cells.select("afdeling_id", pl.col("aar").cast(pl.Int32).alias("year")).unique()
+    wide = _wide_cells(keys, _cells(cells, measures), measures)
+    return pl.concat([
+        wide.select("afdeling_id", pl.lit(ind_id).alias("indicator_id"), "year",
+                    (pl.col(f"u:{num}").cast(pl.Float64) / MICRO).alias("numerator"),
+                    (pl.col(f"u:{den}").cast(pl.Float64) / MICRO).alias("denominator"),
+                    pl.lit(float(scale)).alias("factor"))
+        .cast(TERMS_SCHEMA)  # type: ignore[arg-type]
+        for ind_id, num, den, scale in pairs.select(
+            "indicator_id", "num_maal", "den_maal", "scale").iter_rows()
+    ])
 
 
 def plan_effects(plans: pl.DataFrame, terms: pl.DataFrame | None, membership: pl.DataFrame,
