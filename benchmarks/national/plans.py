@@ -84,14 +84,25 @@ def plan_areas(seed: int, scale: float, register: Register) -> Plans:
                   key=lambda a: a.area_id)
     rng.shuffle(pool)
     pool = pool[:wanted]
+    years: dict[str, set[int]] = {}
+    for area, _, first, last in register.membership:
+        years.setdefault(area, set()).update(range(first, (last or LAST_YEAR) + 1))
     rows, truth, k = [], [], 0
     while pool:
         size = min(len(pool), rng.choice((1, 1, 2, 3)))
         group, pool = pool[:size], pool[size:]
+        length = rng.randint(3, 7)
+        # An area only has a plan in years it exists (a split creates new areas), from
+        # three years before the start, so that its windows can be known.
+        starts = [y for y in range(2009, 2020)
+                  if all(set(range(y - 3, min(y + length, LAST_YEAR + 1))) <= years[a.area_id]
+                         for a in group)]
+        if not starts:
+            continue
+        start = rng.choice(starts)
+        end = start + length - 1
         k += 1
         plan_id = f"plan_{k:03d}"
-        start = rng.randint(2009, 2019)
-        end = start + rng.randint(3, 7) - 1
         ongoing = end > LAST_YEAR
         name = f"Helhedsplan {group[0].name} {start}" + ("" if ongoing else f"-{end}")
         effective = k % 2 == 1  # every other plan has a planted effect

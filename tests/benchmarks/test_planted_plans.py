@@ -176,3 +176,14 @@ def test_coverage_counts_intervals_containing_the_truth_per_comparison():
             for c in coverage(effects, truth)}[("twins", "none")] == 1
     shares = {(c.comparison, c.planted): c.share for c in coverage(effects, truth)}
     assert shares[("twins", "effect")] == 0.5 and shares[("twins", "none")] is None
+
+
+def test_every_plan_area_exists_from_three_years_before_its_start_to_its_end(generated, plans):
+    membership = pl.read_csv(generated.out / "areas" / "membership.csv", separator=";",
+                             infer_schema=False).with_columns(
+        pl.col("valid_from").cast(pl.Int32), pl.col("valid_to").cast(pl.Int32).fill_null(2024))
+    for r in plans.iter_rows(named=True):
+        years = {y for m in membership.filter(pl.col("area_id") == r["area_id"])
+                 .iter_rows(named=True) for y in range(m["valid_from"], m["valid_to"] + 1)}
+        wanted = set(range(r["start_year"] - 3, (r["end_year"] or 2024) + 1))
+        assert wanted <= years, r
