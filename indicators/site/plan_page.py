@@ -134,14 +134,32 @@ def _period(msgs: Messages, text: str | None) -> str:
     return msgs.t("common.unknown") if text is None else str(text).replace("-", "\u2013")
 
 
-def indicator_code(msgs: Messages, indicator_id: str) -> str:
+def _local_label(msgs: Messages, indicator_id: str, data) -> str | None:
+    """A local-model indicator's own label (the model the refresh scored with), in the
+    page's language; None for an id the model does not define."""
+    model = getattr(getattr(data, "local", None), "model", None)
+    if model is None or indicator_id not in model.labels:
+        return None
+    return model.label(indicator_id, msgs.lang)
+
+
+def indicator_code(msgs: Messages, indicator_id: str, data=None) -> str:
+    """"K1" for a criterion; a local indicator has no code, so its label stands in the
+    sentences ("Sigtede 15-24 år faldt …")."""
     key = f"rules.indicator.{indicator_id}.code"
-    return msgs.t(key) if msgs.has(key) else indicator_id
+    if msgs.has(key):
+        return msgs.t(key)
+    return _local_label(msgs, indicator_id, data) or indicator_id
 
 
-def indicator_title(msgs: Messages, indicator_id: str) -> str:
+def indicator_title(msgs: Messages, indicator_id: str, data=None) -> str:
     key = f"rules.indicator.{indicator_id}.title"
-    return msgs.t(key) if msgs.has(key) else indicator_id
+    if msgs.has(key):
+        return msgs.t(key)
+    # The label is already the code: the title says where the indicator comes from.
+    if _local_label(msgs, indicator_id, data) is not None:
+        return msgs.t("local.area.title")
+    return indicator_id
 
 
 def item_words(msgs: Messages, item_id: str) -> str:
@@ -182,9 +200,9 @@ def detail_sentence(msgs: Messages, row: dict | None) -> str | None:
     return text
 
 
-def short_effect(msgs: Messages, indicator_id: str, row: dict | None) -> str:
+def short_effect(msgs: Messages, indicator_id: str, row: dict | None, data=None) -> str:
     """The area page's compact form: "K1 −1,9 procentpoint (−3,0 til −0,7)"."""
-    code = indicator_code(msgs, indicator_id)
+    code = indicator_code(msgs, indicator_id, data)
     if row is None or row.get("effect") is None:
         return msgs.t("plan.short.unknown", code=code)
     if row.get("ci_low") is None:
@@ -270,8 +288,8 @@ def _chart(msgs: Messages, data, pd: PlanData, plan: Plan, indicator_id: str) ->
     for end in sorted({r.end_year for r in plan.rows if r.end_year is not None}):
         if any(end in line["years"] for line in lines):
             marks.append({"x": end, "text": t("plan.chart.end", year=end), "dash": "dash"})
-    code = indicator_code(msgs, indicator_id)
-    title = t("plan.chart.title", code=code, title=indicator_title(msgs, indicator_id))
+    code = indicator_code(msgs, indicator_id, data)
+    title = t("plan.chart.title", code=code, title=indicator_title(msgs, indicator_id, data))
     figure_ = event_study_figure(title=title, lang=msgs.lang, lines=lines,
                                  comparisons=comparisons, marks=marks,
                                  y_title=t("plan.chart.y_title"),
@@ -314,7 +332,7 @@ def _years(msgs: Messages, start: int, end: int | None) -> str:
 
 
 def _register_section(msgs, data, pd: PlanData, plan: Plan, indicator_id: str) -> dict:
-    code = indicator_code(msgs, indicator_id)
+    code = indicator_code(msgs, indicator_id, data)
     effects = []
     for row in plan.rows:
         every = pd.effect(plan.plan_id, row.area_id, indicator_id, "all")
@@ -337,7 +355,7 @@ def _register_section(msgs, data, pd: PlanData, plan: Plan, indicator_id: str) -
         })
     return {"id": indicator_id, "code": code,
             "title": msgs.t("plan.indicator_title", code=code,
-                            title=indicator_title(msgs, indicator_id)),
+                            title=indicator_title(msgs, indicator_id, data)),
             "chart": _chart(msgs, data, pd, plan, indicator_id) if pd.has_series else None,
             "effects": effects}
 
@@ -433,7 +451,7 @@ def area_plans(data, pd: PlanData | None, area_id: str, msgs: Messages) -> list[
         known = any(r is not None and r.get("effect") is not None for r in rows.values())
         effects = []
         if known and not shown:
-            effects = [short_effect(msgs, i, r) for i, r in rows.items() if r is not None]
+            effects = [short_effect(msgs, i, r, data) for i, r in rows.items() if r is not None]
             shown = True
         out.append({"name": plan.name, "href": "../" + plan.href, "plan_id": plan.plan_id,
                     "years": _years(msgs, row.start_year, row.end_year), "effects": effects,

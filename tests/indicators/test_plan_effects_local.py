@@ -156,3 +156,32 @@ def test_an_afdeling_without_the_cell_makes_its_area_unknown_that_year():
                        & (pl.col("comparison") == "all")).row(0, named=True)
     # One known post year (2016) is fewer than two: no change, no effect.
     assert row["post_value"] is None and row["effect"] is None
+
+
+# --- the plan page names a local indicator by the model's label ---------------------
+
+
+class _Site:
+    """The one part of the site's data the labels read: the local model's words."""
+
+    def __init__(self):
+        from indicators.site.local_section import ModelInfo
+        self.local = type("Local", (), {})()
+        self.local.model = ModelInfo(model_id="test", order=["l_share"],
+                                     labels={"l_share": ("Sigtede", "Charged")})
+
+
+@pytest.mark.parametrize(("lang", "label", "title"), [("da", "Sigtede", "Lokale nøgletal"),
+                                                      ("en", "Charged", "Local indicators")])
+def test_a_local_indicator_is_named_by_its_label_not_its_id(lang, label, title):
+    from indicators.site.messages import Messages
+    from indicators.site.plan_page import indicator_code, indicator_title, short_effect
+
+    msgs, site = Messages.load(lang), _Site()
+    assert indicator_code(msgs, "l_share", site) == label
+    assert indicator_title(msgs, "l_share", site) == title
+    row = {"effect": -2.5, "ci_low": -4.0, "ci_high": -1.0}
+    assert short_effect(msgs, "l_share", row, site).startswith(f"{label} ")
+    # A criterion keeps its code, and without the model an id stays an id.
+    assert indicator_code(msgs, "k1_uden_tilknytning", site) == "K1"
+    assert indicator_code(msgs, "l_share") == "l_share"
