@@ -501,7 +501,9 @@ PLAN_EFFECTS = Table(
         _c("plan_id", "VARCHAR", "The plan.", nullable=False),
         _c("area_id", "VARCHAR", "The plan's area.", nullable=False),
         _c("indicator_id", "VARCHAR", "Indicator (k1_uden_tilknytning ... k5_ikkevestlige, "
-           "a local-model indicator) or survey item (e.g. evening_safety).", nullable=False),
+           "a register indicator of the local model, e.g. l_sigtede_unge) or survey item "
+           "(e.g. evening_safety; a survey-based local indicator appears only as its item).",
+           nullable=False),
         _c("comparison", "VARCHAR", "all: every comparison area with a known change; twins: "
            "the 10 of them whose pre mean is closest to the plan area's (ties by area_id); "
            "rest_of_wave: the other answers of the two survey waves.", nullable=False,
@@ -537,7 +539,8 @@ PLAN_SERIES = Table(
     name="plan_series",
     description=(
         "The yearly series of the plan pages' event-study charts (domain.md §8): per plan, "
-        "area, indicator (K1-K5) and data year from start-3 to the plan's end or the newest "
+        "area, indicator (K1-K5, the local model's register indicators) and data year from "
+        "start-3 to the plan's end or the newest "
         "data year, the area's value and its distance from its own pre-window mean, and the "
         "mean of that distance over the `all` comparison areas of mart.plan_effects known "
         "that year; every area delimited as in the plan's start year, as the effects are."
@@ -545,7 +548,8 @@ PLAN_SERIES = Table(
     columns=[
         _c("plan_id", "VARCHAR", "The plan.", nullable=False),
         _c("area_id", "VARCHAR", "The plan's area.", nullable=False),
-        _c("indicator_id", "VARCHAR", "Indicator (k1_uden_tilknytning ... k5_ikkevestlige).",
+        _c("indicator_id", "VARCHAR", "Indicator (k1_uden_tilknytning ... k5_ikkevestlige, "
+           "a local-model register indicator such as l_sigtede_unge).",
            nullable=False),
         _c("year", "INTEGER", "Data year.", nullable=False),
         _c("value", "DOUBLE", "The area's value, percent; NULL when unknown."),
