@@ -120,6 +120,7 @@ class LocalData:
             for r in categories.iter_rows(named=True):
                 self._categories.setdefault(r["area_id"], {})[int(r["year"])] = {
                     k: _clean(v) for k, v in r.items()}
+        self.model_frame = frames.get("local_model")  # the method page describes it
         self.model = model_info(frames.get("local_model"), model_id, ids) if self.present \
             else ModelInfo(model_id="", order=[])
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from indicators.catalogue import Catalogue, Regime, Threshold
 from indicators.site.datatable import NOT_APPLICABLE, Column, DataTable
 from indicators.site.messages import Messages
+from indicators.site.method_sections import effect_section, local_section
 from indicators.site.model import SiteData
 from indicators.site.render import PageWriter
 from indicators.site.rules import CSS_KEY
@@ -234,8 +235,11 @@ def write_method_page(data: SiteData, writer: PageWriter) -> None:
     regimes = [{"label": m.regime_label(r), "lines": m.status_lines(r)}
                for r in catalogue.regime_ids]
     latest = catalogue.regimes[catalogue.regime_ids[-1]]
+    local = local_section(msgs, catalogue, data.local)
     writer.page(
-        "metode.html", "method.html.j2", tables=[signals, criteria],
+        "metode.html", "method.html.j2",
+        tables=[signals, criteria, *([local.indicators] if local.indicators else [])],
+        local=local, effects=effect_section(msgs, catalogue, data.local),
         page_title=m.t("method.page_title"), nav="metode", uses_plotly=False,
         signals=signals, criteria=criteria, regimes=regimes, numerator_notes=numerator_notes,
         kombi=m.kombi(),
