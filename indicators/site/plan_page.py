@@ -143,6 +143,20 @@ def _local_label(msgs: Messages, indicator_id: str, data) -> str | None:
     return model.label(indicator_id, msgs.lang)
 
 
+def is_ratio(indicator_id: str, data=None) -> bool:
+    """A local-model indicator measured as a ratio (e.g. absence days per pupil): its
+    differences are plain numbers, never percentage points."""
+    model = getattr(getattr(data, "local", None), "model", None)
+    return model is not None and indicator_id in model.labels and model.unit(indicator_id) != "pct"
+
+
+def amount(msgs: Messages, value: float, ratio: bool, signed: bool = True) -> str:
+    """A difference in the indicator's unit: "+1,9 procentpoint", or "+0,2" for a ratio."""
+    if ratio:
+        return msgs.fmt.number(value if signed else abs(value), 1, signed=signed)
+    return msgs.format_value(value, "pp" if signed else "ppabs")
+
+
 def indicator_code(msgs: Messages, indicator_id: str, data=None) -> str:
     """"K1" for a criterion; a local indicator has no code, so its label stands in the
     sentences ("Sigtede 15-24 år faldt …")."""
@@ -167,7 +181,8 @@ def item_words(msgs: Messages, item_id: str) -> str:
     return msgs.t(key) if msgs.has(key) else item_id
 
 
-def effect_sentence(msgs: Messages, subject: str, row: dict | None, against: str) -> str:
+def effect_sentence(msgs: Messages, subject: str, row: dict | None, against: str,
+                    ratio: bool = False) -> str:
     """"K1 faldt 3,1 procentpoint mere end i sammenligningsområderne (95 %-interval −5,0 til
     −1,2)"; without an interval (fewer than 5 comparison areas) "for få
     sammenligningsområder"; an unknown effect says why."""
@@ -179,21 +194,24 @@ def effect_sentence(msgs: Messages, subject: str, row: dict | None, against: str
         return t("plan.effect.unknown", subject=subject)
     effect = row["effect"]
     direction = "same" if abs(effect) < SAME else ("fell" if effect < 0 else "rose")
-    params = {"subject": subject, "effect": effect, "against": against_words}
+    params = {"subject": subject, "effect": amount(msgs, effect, ratio, signed=False),
+              "against": against_words}
     if row.get("ci_low") is None or row.get("ci_high") is None:
         return t(f"plan.effect.{direction}_few", n=int(row.get("n_comparison") or 0), **params)
     return t(f"plan.effect.{direction}", low=msgs.number(row["ci_low"], 1),
              high=msgs.number(row["ci_high"], 1), **params)
 
 
-def detail_sentence(msgs: Messages, row: dict | None) -> str | None:
+def detail_sentence(msgs: Messages, row: dict | None, ratio: bool = False) -> str | None:
     """The two changes behind a register effect, and its placebo p-value."""
     if row is None or row.get("change") is None:
         return None
-    text = msgs.t("plan.detail", change=row["change"], pre=_period(msgs, row["pre_period"]),
+    text = msgs.t("plan.detail", change=amount(msgs, row["change"], ratio),
+                  pre=_period(msgs, row["pre_period"]),
                   post=_period(msgs, row["post_period"]))
     if row.get("comparison_change") is not None:
-        text += " " + msgs.t("plan.detail_comparison", change=row["comparison_change"],
+        text += " " + msgs.t("plan.detail_comparison",
+                             change=amount(msgs, row["comparison_change"], ratio),
                              n=int(row["n_comparison"]))
     if row.get("placebo_p") is not None:
         text += " " + msgs.t("plan.placebo", p=msgs.number(row["placebo_p"], 2))
@@ -205,9 +223,10 @@ def short_effect(msgs: Messages, indicator_id: str, row: dict | None, data=None)
     code = indicator_code(msgs, indicator_id, data)
     if row is None or row.get("effect") is None:
         return msgs.t("plan.short.unknown", code=code)
+    effect = amount(msgs, row["effect"], is_ratio(indicator_id, data))
     if row.get("ci_low") is None:
-        return msgs.t("plan.short.few", code=code, effect=row["effect"])
-    return msgs.t("plan.short.interval", code=code, effect=row["effect"],
+        return msgs.t("plan.short.few", code=code, effect=effect)
+    return msgs.t("plan.short.interval", code=code, effect=effect,
                   low=msgs.number(row["ci_low"], 1), high=msgs.number(row["ci_high"], 1))
 
 
@@ -290,23 +309,26 @@ def _chart(msgs: Messages, data, pd: PlanData, plan: Plan, indicator_id: str) ->
             marks.append({"x": end, "text": t("plan.chart.end", year=end), "dash": "dash"})
     code = indicator_code(msgs, indicator_id, data)
     title = t("plan.chart.title", code=code, title=indicator_title(msgs, indicator_id, data))
+    ratio = is_ratio(indicator_id, data)
+    unit = "ratio" if ratio else "pp"
     figure_ = event_study_figure(title=title, lang=msgs.lang, lines=lines,
                                  comparisons=comparisons, marks=marks,
-                                 y_title=t("plan.chart.y_title"),
-                                 hover_unit=t("plan.chart.hover_unit"))
+                                 y_title=t(f"plan.chart.y_title_{unit}"),
+                                 hover_unit=t(f"plan.chart.hover_unit_{unit}"))
     table = DataTable(
         slug=f"graf_{indicator_id}", caption=title, lang=msgs.lang,
         columns=[Column("area", t("plan.table.area")), Column("year", t("plan.table.year"),
                                                                "year"),
-                 Column("value", t("plan.table.value"), "pct1"),
-                 Column("relative", t("plan.table.relative"), "pp1"),
-                 Column("comparison", t("plan.table.comparison"), "pp1"),
+                 Column("value", t("plan.table.value"), "dec1" if ratio else "pct1"),
+                 Column("relative", t("plan.table.relative"), "dec1" if ratio else "pp1"),
+                 Column("comparison", t("plan.table.comparison"),
+                        "dec1" if ratio else "pp1"),
                  Column("n", t("plan.table.n"), "int", secondary=True)],
         rows=table_rows, note=t("plan.table.note"))
     summary = " ".join(
         t("plan.chart.summary_item", area=_area_name(data, r.area_id),
           text=effect_sentence(msgs, code, pd.effect(plan.plan_id, r.area_id, indicator_id,
-                                                     "all"), "all"))
+                                                     "all"), "all", ratio))
         for r in plan.rows if pd.series(plan.plan_id, r.area_id, indicator_id))
     return Chart(id=f"plan-{indicator_id}", title=title, summary=summary, figure=figure_,
                  table=table)
@@ -333,6 +355,7 @@ def _years(msgs: Messages, start: int, end: int | None) -> str:
 
 def _register_section(msgs, data, pd: PlanData, plan: Plan, indicator_id: str) -> dict:
     code = indicator_code(msgs, indicator_id, data)
+    ratio = is_ratio(indicator_id, data)
     effects = []
     for row in plan.rows:
         every = pd.effect(plan.plan_id, row.area_id, indicator_id, "all")
@@ -346,9 +369,9 @@ def _register_section(msgs, data, pd: PlanData, plan: Plan, indicator_id: str) -
                     and twins.get("n_comparison") == every.get("n_comparison"))
         effects.append({
             "area_id": row.area_id, "name": _area_name(data, row.area_id),
-            "all": effect_sentence(msgs, code, every, "all"),
-            "detail": detail_sentence(msgs, every),
-            "twins": (effect_sentence(msgs, code, twins, "twins")
+            "all": effect_sentence(msgs, code, every, "all", ratio),
+            "detail": detail_sentence(msgs, every, ratio),
+            "twins": (effect_sentence(msgs, code, twins, "twins", ratio)
                       if twins and known and not same_set else None),
             "twins_are_all": same_set and bool(twin_ids),
             "twin_links": [_area_link(data, a, "../") for a in twin_ids],
