@@ -83,8 +83,9 @@ def _survey_item(item_id: str, lang: str) -> str:
 def local_section(msgs: Messages, catalogue: Catalogue, local) -> LocalSection:
     t, lang = msgs.t, msgs.lang
     lag = catalogue.signals.local.data_year_lag
-    signal_categories = msgs.join([t(f"local.category.{c}")
-                                   for c in catalogue.signals.local.categories])
+    words = [t(f"local.category.{c}") for c in catalogue.signals.local.categories]
+    signal_categories = words[0] if len(words) == 1 else (
+        ", ".join(words[:-1]) + f" {t('method.colours.or')} " + words[-1])
     signal = t("method.local.signal", lag=lag, categories=signal_categories)
     convention = t("method.local.convention")
     model, is_default = model_in_force(local)
@@ -107,9 +108,10 @@ def local_section(msgs: Messages, catalogue: Catalogue, local) -> LocalSection:
                      "id": ind_id})
     table = DataTable(
         slug="lokal_model_indikatorer", lang=lang,
-        caption=t("method.local.caption", model=model.model_id),
+        caption=t("method.local.caption"),
         columns=[Column("indicator", t("method.local.indicator")),
-                 Column("source", t("method.local.source")),
+                 # On a phone the label, unit and direction stay; the measures go.
+                 Column("source", t("method.local.source"), secondary=True),
                  Column("unit", t("method.local.unit")),
                  Column("direction", t("method.local.direction_header")),
                  Column("id", t("method.local.id"), secondary=True)],
