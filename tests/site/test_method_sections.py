@@ -75,8 +75,7 @@ def _check_model(section: str, model, msgs: Messages) -> None:
     for direction in {i.direction for i in model.indicators.values()}:
         assert msgs.t(f"method.local.direction.{direction}") in section
     edges = [msgs.number(float(b), 2) for b in model.bands]
-    for i, edge in enumerate(edges):
-        assert msgs.t("method.local.band_first", edge=edge) in section if i == 0 else True
+    assert msgs.t("method.local.band_first", edge=edges[0]) in section
     assert msgs.t("method.local.band_last", edge=edges[-1], n=len(edges)) in section
     for i in range(1, len(edges)):
         assert msgs.t("method.local.band_middle", low=edges[i - 1], high=edges[i],
