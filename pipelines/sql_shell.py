@@ -10,6 +10,7 @@ thread, which never runs while DuckDB executes there.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -103,6 +104,7 @@ class Session:
         failure: list[BaseException] = []
 
         def target() -> None:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # see run_command
             try:
                 work()
             except BaseException as exc:  # handed to the main thread
@@ -285,8 +287,16 @@ def run_command(paths, query: str | None, file: Path | None, mode: str,
     from pipelines.settings import RefreshOptions
 
     options = RefreshOptions.load(paths.home)
-    conn = connect_read_only(paths.serving_db, options.analyst_memory_limit,
-                             options.analyst_threads)
+    # Ctrl-C must reach the main thread, the one waiting in readline or on the statement:
+    # a SIGINT taken by one of DuckDB's threads only sets Python's flag, and the prompt
+    # would not see it until the next key. Threads inherit the mask they start with, so
+    # DuckDB's threads start with SIGINT blocked (and the statement threads block it).
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        conn = connect_read_only(paths.serving_db, options.analyst_memory_limit,
+                                 options.analyst_threads)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     session = Session(conn, mode=mode, timeout_s=timeout_s)
     try:
         if query is None and file is None:

@@ -136,9 +136,11 @@ def test_ctrl_c_interrupts_the_query_and_clears_the_line(published_copy):
         term.expect("Error: interrupted (Ctrl-C)")
         term.expect("sql> ")
         term.send("SELECT 'left' AS side")  # typed, then abandoned with Ctrl-C
-        # Once the line is echoed, readline is reading keys: a Ctrl-C that landed before
-        # it waits for input would be seen only at the next key (as for a person, too).
+        # Ctrl-C at a person's pace: once readline has echoed the line and is back waiting
+        # for keys. (CPython's readline sees a SIGINT only while it waits in select(); one
+        # landing in the microseconds it spends on a key is seen at the next key.)
         term.expect("SELECT 'left' AS side")
+        time.sleep(1)
         term.send("\x03")
         term.expect("sql> ")
         term.send("SELECT 6 * 7 AS answer;\r")
