@@ -294,6 +294,9 @@ def _chart(msgs: Messages, data, pd: PlanData, plan: Plan, indicator_id: str) ->
                                "relative": p["relative"],
                                "comparison": p["comparison_relative"],
                                "n": p["n_comparison"]})
+    # A series without one known value (a measure delivered only after the plan's years)
+    # draws nothing: no empty chart, the effect sentence says why there is no effect.
+    lines = [line for line in lines if any(v is not None for v in line["values"])]
     if not lines:
         return None
     # No comparison area with a known change (e.g. a one-year effort): no empty legend entry.
