@@ -607,7 +607,7 @@ def build_extra_truth(truth: dict) -> dict[tuple[str, int, str], int]:
         for y in EXTRA_YEARS:
             rng = random.Random(f"{SEED}|extra|{afd}|{y}")
 
-            def rate(key: str, rng=rng) -> float:
+            def rate(key: str, rng=rng, afd=afd, own=own) -> float:
                 return EXTRA_BASE[key] * levels[afd][key] * own[key] * rng.uniform(0.96, 1.04)
 
             residents, adults = truth[(afd, y, "beboere")], truth[(afd, y, "beboere_18plus")]

@@ -6,10 +6,9 @@ file and key and leaves the publication as it was."""
 
 from __future__ import annotations
 
+import shutil
 from fractions import Fraction
 from pathlib import Path
-
-import shutil
 
 import duckdb
 import pytest

@@ -126,7 +126,7 @@ def test_every_catalogue_item_is_published_for_every_wave_with_suppression(db):
     for item in items:
         hidden = {a for i, a, *_, s in rows if i == item and s}
         assert hidden == {"kristrupvaenget", "energivej", "all"}, item
-    for _, area, n, positive, value, low, vs_rest, suppressed in rows:
+    for _, _area, n, positive, value, low, vs_rest, suppressed in rows:
         if suppressed:
             assert (positive, value, low, vs_rest) == (None, None, None, None)
             assert n is not None

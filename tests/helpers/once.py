@@ -27,7 +27,7 @@ def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def build_once(tmp_path_factory: pytest.TempPathFactory, name: str,
                build: Callable[[Path], None]) -> Path:
     """`<session folder>/<name>`, built by `build(path)` in whichever process asks first."""
-    root = session_folder(tmp_path_factory) / "shared"
+    root = session_folder(tmp_path_factory) / "across-workers"
     root.mkdir(exist_ok=True)
     target, done, failed = root / name, root / f"{name}.done", root / f"{name}.failed"
     with FileLock(root / f"{name}.lock"):

@@ -50,7 +50,7 @@ def test_two_workers_build_the_folder_once_and_both_read_it(tmp_path):
     outputs = [w.communicate(timeout=60) for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
     assert log.read_text() == "built\n"
-    builder = (session / "shared" / "home" / "made").read_text()
+    builder = (session / "across-workers" / "home" / "made").read_text()
     assert [out.strip() for out, _ in outputs] == [builder, builder]
 
 
