@@ -25,18 +25,21 @@ import polars as pl
 import yaml
 
 SCRIPT = Path(__file__).with_name("baseline.sql")
+LOCAL_SCRIPT = Path(__file__).with_name("baseline_local.sql")  # the local model, after SCRIPT
 PHASE = re.compile(r"^-- @phase (\w+)\s*$", re.MULTILINE)
 
 
 @dataclass
 class BaselineRun:
-    seconds: dict[str, float] = field(default_factory=dict)  # load (incl. XLSX), compute
+    # load (incl. XLSX), compute; local_load and local (the local model, baseline_local.sql)
+    seconds: dict[str, float] = field(default_factory=dict)
     rows: dict[str, int] = field(default_factory=dict)
     conn: duckdb.DuckDBPyConnection | None = None
 
     @property
     def total_s(self) -> float:
-        return sum(self.seconds.values())
+        """The criteria part (load + compute), as the whole-refresh ratio has always used."""
+        return self.seconds.get("load", 0.0) + self.seconds.get("compute", 0.0)
 
 
 def csv_dialect(path: Path) -> tuple[str, str]:
@@ -102,15 +105,76 @@ def _register_inputs(conn: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
                                            "source_file", "delivery_date").to_arrow())
 
 
-def phases(data_dir: Path) -> list[tuple[str, str]]:
+SURVEY_SCHEMA = {"wave_id": pl.Utf8, "year": pl.Int32, "area_id": pl.Utf8, "item_id": pl.Utf8,
+                 "n_answers": pl.Int64, "n_positive": pl.Int64, "share": pl.Float64,
+                 "suppressed": pl.Boolean}
+
+
+def _register_local_inputs(conn: duckdb.DuckDBPyConnection, data_dir: Path,
+                           survey: pl.DataFrame | None) -> None:
+    """local/ deliveries, the afdeling register, the survey results and the model in
+    force, as the inputs baseline_local.sql names."""
+    from indicators.inputs.kaas import read_kaas_xlsx
+    from indicators.local_model import DEFAULT_MODEL_PATH, MODEL_FILE, validate_model_bytes
+
+    local_dir = data_dir / "local"
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for path in sorted(local_dir.glob("*.csv")) if local_dir.is_dir() else []:
+        groups.setdefault(csv_dialect(path), []).append(path)
+    reads = [
+        f"SELECT afdeling_id, aar, maal, vaerdi, filename FROM read_csv({_sql_list(paths)}, "
+        f"delim = '{_DELIM_SQL[delim]}', encoding = '{encoding}', "
+        "header = true, names = ['afdeling_id', 'aar', 'maal', 'vaerdi'], "
+        "all_varchar = true, filename = true, quote = '\"')"
+        for (encoding, delim), paths in groups.items()
+    ]
+    empty = ("SELECT NULL::VARCHAR afdeling_id, NULL::VARCHAR aar, NULL::VARCHAR maal, "
+             "NULL::VARCHAR vaerdi, NULL::VARCHAR filename WHERE false")
+    conn.execute("CREATE VIEW local_csv_raw AS " + " UNION ALL ".join(reads or [empty]))
+    frames = [read_kaas_xlsx(p, f"local/{p.name}", None) for p in sorted(local_dir.glob("*.xlsx"))]
+    xlsx = pl.concat(frames) if frames else pl.DataFrame(schema={
+        "afdeling_id": pl.Utf8, "aar": pl.Int32, "maal": pl.Utf8, "vaerdi": pl.Decimal(18, 6),
+        "suppressed": pl.Boolean, "source_file": pl.Utf8, "delivery_date": pl.Date})
+    conn.register("local_xlsx", xlsx.select("afdeling_id", "aar", "maal", "vaerdi", "suppressed",
+                                            "delivery_date", "source_file").to_arrow())
+    for name, key, file in (("afdelinger_in", "afdeling_id", "afdelinger.csv"),
+                            ("areas_in", "area_id", "areas.csv")):
+        conn.execute(f"CREATE VIEW {name} AS SELECT trim({key}) AS {key}, "
+                     "trim(municipality_code) AS municipality_code FROM read_csv("
+                     f"'{data_dir}/areas/{file}', delim = ';', header = true, all_varchar = true)")
+    survey = survey if survey is not None else pl.DataFrame(schema=SURVEY_SCHEMA)
+    conn.register("survey_in", survey.select(list(SURVEY_SCHEMA)).cast(SURVEY_SCHEMA).to_arrow())
+
+    own = data_dir / MODEL_FILE
+    model = validate_model_bytes((own if own.exists() else DEFAULT_MODEL_PATH).read_bytes(),
+                                 MODEL_FILE)
+    rows = [(i, n, ind.numerator, ind.denominator, ind.survey_item, ind.direction, ind.scale)
+            for n, (i, ind) in enumerate(model.indicators.items())]
+    conn.register("model_indicators", pl.DataFrame(rows, orient="row", schema={
+        "indicator_id": pl.Utf8, "ord": pl.Int32, "num_maal": pl.Utf8, "den_maal": pl.Utf8,
+        "survey_item": pl.Utf8, "direction": pl.Utf8, "scale": pl.Int64}).to_arrow())
+    conn.register("model_bands", pl.DataFrame(
+        [(f.numerator, f.denominator) for f in model.band_fractions], orient="row",
+        schema={"p": pl.Int64, "q": pl.Int64}).to_arrow())
+    cut = model.categories
+    conn.register("model_params", pl.DataFrame([{
+        "model_id": model.model_id, "min_residents": model.min_residents,
+        "max_points": model.max_points, "red_from": cut.red_from,
+        "orange_from": cut.orange_from, "yellow_from": cut.yellow_from}]).to_arrow())
+
+
+def phases(data_dir: Path, script: Path = SCRIPT) -> list[tuple[str, str]]:
     """The script split at its `-- @phase` lines, with the data directory filled in."""
-    text = SCRIPT.read_text(encoding="utf-8").replace("{data}", str(data_dir).replace("'", "''"))
+    text = script.read_text(encoding="utf-8").replace("{data}", str(data_dir).replace("'", "''"))
     parts = PHASE.split(text)
     return [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
 
 
-def run_baseline(data_dir: Path, threads: int | None = None) -> BaselineRun:
-    """Run the baseline on `data_dir`; the returned connection holds its tables."""
+def run_baseline(data_dir: Path, threads: int | None = None,
+                 survey: pl.DataFrame | None = None) -> BaselineRun:
+    """Run the baseline on `data_dir`; the returned connection holds its tables. `survey`:
+    the survey results the local model's survey indicators read (the product's
+    mart.survey_results; none: those indicators are unknown)."""
     run = BaselineRun()
     conn = duckdb.connect()
     if threads:
@@ -123,7 +187,16 @@ def run_baseline(data_dir: Path, threads: int | None = None) -> BaselineRun:
         conn.execute(sql)
         run.seconds[name] = time.perf_counter() - started
     run.seconds["load"] = run.seconds.get("load", 0.0) + inputs_s
-    for table in ("kaas", "area_year", "indicator_values", "area_status"):
+    started = time.perf_counter()
+    _register_local_inputs(conn, data_dir, survey)
+    local_inputs_s = time.perf_counter() - started
+    for name, sql in phases(data_dir, LOCAL_SCRIPT):
+        started = time.perf_counter()
+        conn.execute(sql)
+        run.seconds[f"local_{name}" if name == "load" else name] = time.perf_counter() - started
+    run.seconds["local_load"] = run.seconds.get("local_load", 0.0) + local_inputs_s
+    for table in ("kaas", "area_year", "indicator_values", "area_status", "cells",
+                  "local_indicators", "local_categories"):
         run.rows[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     run.conn = conn
     return run
@@ -139,6 +212,9 @@ class Agreement:
     examples: list[tuple] = field(default_factory=list)
 
 
+# Compared to 1e-9 relative: the sums are exact integers, the quotients floats.
+LOCAL_FLOATS = ["value", "numerator", "denominator", "comparison_value", "ratio"]
+FLOATS = {"value", *LOCAL_FLOATS}
 _STATUS_COLUMNS = ["residents", "eligible", "criteria_met", "udsat", "parallelsamfund",
                    "omdannelsesomraade", "forebyggelsesomraade", "kombineret_udlejning"]
 
@@ -154,6 +230,12 @@ def compare(run: BaselineRun, serving: Path) -> list[Agreement]:
             "indicator_values": (["area_id", "year", "regime", "indicator_id"],
                                  ["meets_threshold", "meets_forebyggelse_threshold",
                                   "suppressed", "value"]),
+            "local_indicators": (["area_id", "year", "indicator_id"],
+                                 ["model_id", "points", "suppressed", "wave_id",
+                                  "comparison_left_out", *LOCAL_FLOATS]),
+            "local_categories": (["area_id", "year"],
+                                 ["model_id", "residents", "unknown_indicators", "points_min",
+                                  "points_max", "category"]),
         }
         out = []
         for table, (key, columns) in checks.items():
@@ -162,7 +244,8 @@ def compare(run: BaselineRun, serving: Path) -> list[Agreement]:
                 "AND schema_name = 'mart' AND table_name = ?", [table]).fetchall()}
             columns = [c for c in columns if c in product_columns]
             same = " AND ".join(
-                f"abs(coalesce(b.{c}, -1) - coalesce(p.{c}, -1)) < 1e-9" if c == "value"
+                f"(b.{c} IS NULL) = (p.{c} IS NULL) AND coalesce(abs(b.{c} - p.{c}) "
+                f"<= 1e-9 * greatest(1, abs(p.{c})), true)" if c in FLOATS
                 else f"b.{c} IS NOT DISTINCT FROM p.{c}" for c in columns)
             on = " AND ".join(f"b.{k} = p.{k}" for k in key)
             matched, differing = conn.execute(

@@ -36,9 +36,9 @@ UNION ALL
 SELECT afdeling_id, aar, maal, vaerdi, suppressed, delivery_date, source_file FROM kaas_xlsx;
 
 -- The latest dated delivery of each cell wins: the typed long table the
--- product's staging.kaas also holds.
+-- product's staging.kaas also holds (with its delivery, which local/ needs).
 CREATE TABLE kaas AS
-SELECT afdeling_id, aar, maal, vaerdi, suppressed
+SELECT afdeling_id, aar, maal, vaerdi, suppressed, delivery_date, source_file
 FROM records
 QUALIFY row_number() OVER (PARTITION BY afdeling_id, aar, maal
                            ORDER BY delivery_date DESC, source_file DESC) = 1;

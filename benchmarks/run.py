@@ -16,7 +16,7 @@ contain the generator's planted effects, and how many local categories are
 decided (benchmarks/effects_report.py), and measures the yearly incremental
 case. The last line printed is machine-readable:
 
-    RESULT scale=<s> refresh_s=<x> baseline_s=<y> ratio=<x/y> peak_rss_mb=<m>
+    RESULT scale=<s> refresh_s=<x> baseline_s=<y> ratio=<x/y> peak_rss_mb=<m> local_ratio=<l>
 
 Timings vary with whatever else the machine runs; run one benchmark at a time.
 """
@@ -30,6 +30,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import duckdb
+import polars as pl
 
 from benchmarks import effects_report, incremental
 from benchmarks.baseline import compare, run_baseline
@@ -46,7 +49,10 @@ CLI = Path(sys.executable).parent / "boligmonitor"
 
 # Targets of issue 6 on the 2-core, 24 GiB machine (a benchmark, not a test).
 SAMPLE_TARGETS = {"refresh_s": 10}
-NATIONAL_TARGETS = {"refresh_s": 120, "warehouse_s": 60, "rss_mb": 2048, "indicator_ratio": 1.5}
+# Issue 6's targets, with issue 12's for the set that grew by the local measures: the whole
+# refresh with the site < 90 s and < 3 GiB, the local model within 2x of its baseline.
+NATIONAL_TARGETS = {"refresh_s": 90, "warehouse_s": 60, "rss_mb": 3072, "indicator_ratio": 1.5,
+                    "local_ratio": 2.0}
 
 
 def refresh(data: Path, home: Path, echo) -> Measured:
@@ -84,7 +90,7 @@ def measure_set(label: str, scale: str, data: Path, work: Path, echo, *, targets
         return result
     result.open_ms, result.queries = time_queries(serving, runs)
     if with_baseline:
-        base = run_baseline(data)
+        base = run_baseline(data, survey=published_survey(serving))
         result.baseline = dict(base.seconds)
         result.agreement = compare(base, serving)
         base.conn.close()
@@ -94,6 +100,16 @@ def measure_set(label: str, scale: str, data: Path, work: Path, echo, *, targets
         result.effects = figures.as_dict()
         print(effects_report.render(figures), flush=True)
     return result
+
+
+def published_survey(serving: Path) -> pl.DataFrame:
+    """The product's mart.survey_results: the local model's survey input in the baseline
+    (the survey step is not part of the local model)."""
+    conn = duckdb.connect(str(serving), read_only=True)
+    try:
+        return conn.execute("SELECT * FROM mart.survey_results").pl()
+    finally:
+        conn.close()
 
 
 def measure_incremental(data: Path, work: Path, echo) -> dict[str, float]:

@@ -144,3 +144,77 @@ def test_criteria_inside_a_warehouse_file_equal_the_frames_path(inputs, product,
     assert reopened.execute("SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall() == [
         ("staging",)]
     reopened.close()
+
+
+def _survey_results(areas: pl.DataFrame) -> pl.DataFrame:
+    """Survey results shaped like mart.survey_results for a few areas: exact shares,
+    a weighted share that is not n_positive / n_answers, a suppressed cell, and each
+    wave's `all` row."""
+    ids = areas["area_id"].sort().to_list()[:6]
+    rows = []
+    for wave, year, shift in (("w2015", 2015, 0), ("w2018", 2018, 3)):
+        for n, area in enumerate(ids):
+            answers, positive = 40 + 7 * n, 5 + n + shift
+            rows.append((wave, year, area, "evening_safety", answers, positive,
+                         100 * positive / answers, n == 2))
+        rows.append((wave, year, "all", "evening_safety", 900, 150, 100 * 150 / 900, False))
+    rows.append(("w2018", 2018, ids[5], "evening_safety", 60, 12, 21.37, False))  # weighted
+    frame = pl.DataFrame(rows, orient="row", schema={
+        "wave_id": pl.Utf8, "year": pl.Int32, "area_id": pl.Utf8, "item_id": pl.Utf8,
+        "n_answers": pl.Int64, "n_positive": pl.Int64, "share": pl.Float64,
+        "suppressed": pl.Boolean})
+    # The weighted row replaces the exact one of the same key.
+    return frame.unique(["wave_id", "area_id", "item_id"], keep="last")
+
+
+def test_baseline_local_model_equals_the_products(national, inputs):
+    """benchmarks/baseline_local.sql gives the product's mart.local_indicators and
+    mart.local_categories (the default model) from the same files: the local-model
+    ratio compares two programs with the same answers."""
+    from indicators.inputs.areas import read_afdelinger
+    from indicators.inputs.local import combine_with_register
+    from indicators.local_model import DEFAULT_MODEL_PATH, validate_model_bytes
+    from indicators.local_scoring import local_categories, local_indicators
+
+    local = [read_kaas_file(p, f"local/{p.name}", None)
+             for p in sorted((national / "local").iterdir()) if p.suffix in (".csv", ".xlsx")]
+    assert local, "the national set carries local/ deliveries"
+    decided = combine_with_register(local, inputs["kaas"]).values
+    key = ["afdeling_id", "aar", "maal"]
+    cells = pl.concat([inputs["kaas"].join(decided, on=key, how="anti"), decided],
+                      how="diagonal_relaxed")
+    survey = _survey_results(inputs["areas"])
+    model = validate_model_bytes(DEFAULT_MODEL_PATH.read_bytes(), "models/local.yaml")
+    ours = local_indicators(
+        model, cells=cells, membership=inputs["membership"], areas=inputs["areas"],
+        afdelinger=read_afdelinger(national / "areas" / "afdelinger.csv",
+                                   "areas/afdelinger.csv"), survey=survey)
+    categories = local_categories(model, ours, area_residents(inputs["kaas"],
+                                                              inputs["membership"]))
+    run = run_baseline(national, survey=survey)
+    try:
+        theirs = _baseline_frame(run, "local_indicators").cast(dict(ours.schema))
+        theirs_categories = _baseline_frame(run, "local_categories").cast(
+            dict(categories.schema))
+    finally:
+        run.conn.close()
+    exact = ["model_id", "points", "suppressed", "wave_id", "comparison_left_out"]
+    key = ["area_id", "year", "indicator_id"]
+    assert ours.height == theirs.height > 1000
+    assert _differences(ours, theirs, key, exact).is_empty()
+    floats = ["value", "numerator", "denominator", "comparison_value", "ratio"]
+    joined = ours.join(theirs, on=key, suffix="_b")
+    for column in floats:
+        both = joined.filter(pl.col(column).is_null() != pl.col(f"{column}_b").is_null())
+        assert both.is_empty(), (column, both.head(3))
+        off = joined.filter((pl.col(column) - pl.col(f"{column}_b")).abs() > 1e-9)
+        assert off.is_empty(), (column, off.head(3))
+    assert categories.height == theirs_categories.height
+    assert _differences(categories, theirs_categories, ["area_id", "year"],
+                        [c for c in categories.columns if c not in ("area_id", "year")]
+                        ).is_empty()
+    # The comparison covers what the rules distinguish: every category, unknown
+    # points and categories, and the survey indicator's own wave.
+    assert set(categories["category"].drop_nulls()) == {"red", "orange", "yellow", "green"}
+    assert categories["category"].null_count() > 0
+    assert ours.filter(pl.col("wave_id").is_not_null()).height > 0
