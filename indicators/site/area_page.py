@@ -46,6 +46,7 @@ class _Page:
         self.data, self.area = data, area
         self.msgs, self.w = _words(writer)
         self.lang = self.msgs.lang
+        self.t = self.msgs.t  # bound once: a page says hundreds of messages
         self.rules = data.rules
         self.catalogue = data.rules.catalogue
 

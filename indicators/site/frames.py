@@ -47,3 +47,10 @@ def check_frames(frames: dict[str, pl.DataFrame]) -> None:
             problems.append(f"table survey_waves lacks column(s) {', '.join(absent)}")
     if problems:
         raise FrameError("the site cannot be built from these tables: " + "; ".join(problems))
+
+
+def without_nan(frame: pl.DataFrame) -> pl.DataFrame:
+    """NaN in a float column made NULL (it is as unknown), by polars for the whole
+    column: a Python test of every value of a national table cost seconds."""
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    return frame.with_columns(pl.col(floats).fill_nan(None)) if floats else frame

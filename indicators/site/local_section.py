@@ -25,6 +25,7 @@ import polars as pl
 
 from indicators.site.datatable import Column, DataTable
 from indicators.site.figures import GRID, INK, SERIES, THRESHOLD, base_layout, figure, trace
+from indicators.site.frames import without_nan
 from indicators.site.messages import Messages
 from indicators.site.render import Chart
 
@@ -109,17 +110,16 @@ class LocalData:
         ids: list[str] = []
         model_id = None
         if indicators is not None:
-            for r in indicators.iter_rows(named=True):
-                r = {k: _clean(v) for k, v in r.items()}
+            for r in without_nan(indicators).iter_rows(named=True):
                 self._rows.setdefault(r["area_id"], {}).setdefault(
                     int(r["year"]), {})[r["indicator_id"]] = r
-                if r["indicator_id"] not in ids:
-                    ids.append(r["indicator_id"])
-                model_id = model_id or r["model_id"]
+            # In the order the rows first name them; the first model named.
+            ids = indicators["indicator_id"].unique(maintain_order=True).to_list()
+            model_id = next((m for m in indicators["model_id"] if m),
+                            indicators["model_id"][-1] if indicators.height else None)
         if categories is not None:
-            for r in categories.iter_rows(named=True):
-                self._categories.setdefault(r["area_id"], {})[int(r["year"])] = {
-                    k: _clean(v) for k, v in r.items()}
+            for r in without_nan(categories).iter_rows(named=True):
+                self._categories.setdefault(r["area_id"], {})[int(r["year"])] = r
         self.model_frame = frames.get("local_model")  # the method page describes it
         self.model = model_info(frames.get("local_model"), model_id, ids) if self.present \
             else ModelInfo(model_id="", order=[])
@@ -147,6 +147,7 @@ class LocalData:
 class _Words:
     def __init__(self, msgs: Messages, model: ModelInfo):
         self.msgs, self.model, self.lang = msgs, model, msgs.lang
+        self.t = msgs.t  # bound once: a page says hundreds of messages
 
     def t(self, key: str, **params) -> str:
         return self.msgs.t(key, **params)

@@ -229,6 +229,9 @@ class Messages:
         self.lang = lang
         self.fmt: Locale = locale(lang)
         self._entries = entries
+        # Messages said without parameters (headers, labels: most of a national
+        # site's million calls), each filled in once.
+        self._bare: dict[str, str] = {}
 
     @classmethod
     def load(cls, lang: str, folder: Path | None = None) -> Messages:
@@ -256,6 +259,10 @@ class Messages:
 
     def t(self, key: str, **params: Any) -> str:
         """The message `key` with its placeholders filled in, formatted for the language."""
+        if not params:
+            bare = self._bare.get(key)
+            if bare is not None:
+                return bare
         try:
             entry = self._entries[key]
         except KeyError:
@@ -270,6 +277,11 @@ class Messages:
         if not needed <= params.keys():
             missing = needed - params.keys()
             raise MessageError(f"message {key!r} needs {', '.join(sorted(missing))}")
+        if not needed:
+            text = "".join(literal for literal, _, _ in pieces)
+            if not params:
+                self._bare[key] = text
+            return text
         parts = []
         for literal, name, spec in pieces:
             parts.append(literal)

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from indicators.site import danish
-from indicators.site.frames import check_frames
+from indicators.site.frames import check_frames, without_nan
 from indicators.site.local_section import LocalData
 from indicators.site.members import AreaMembers
 from indicators.site.options import SiteOptions
@@ -30,10 +30,21 @@ from indicators.survey.items import SurveyItem, load_items
 
 EVENING_SAFETY = "evening_safety"
 ALL_AREAS = "all"
+# The columns of mart.indicator_values a Criterion is made of, in the order kept.
+_VALUE_FIELDS = ("value", "threshold", "meets_threshold", "numerator", "denominator",
+                 "data_years", "suppressed", "forebyggelse_threshold",
+                 "meets_forebyggelse_threshold")
+_DATA_YEARS = _VALUE_FIELDS.index("data_years")
 
 
 def _rows(frame: pl.DataFrame | None) -> list[dict[str, Any]]:
     return [] if frame is None else frame.to_dicts()
+
+
+def _columns(frame: pl.DataFrame, names: tuple[str, ...]) -> list[list]:
+    """Some columns of the frame as Python lists, NaN read as None."""
+    frame = without_nan(frame.select(names))
+    return [frame[name].to_list() for name in names]
 
 
 def _clean(value):
@@ -43,9 +54,9 @@ def _clean(value):
     return value
 
 
-def _years_in(rows) -> set[int]:
-    """Every data year named in the rows' `data_years` (e.g. '2020-2021')."""
-    texts = {str(r["data_years"]) for r in rows if r.get("data_years")}
+def _years_in(texts) -> set[int]:
+    """Every data year named in the `data_years` texts (e.g. '2020-2021')."""
+    texts = {str(t) for t in texts if t}
     return {int(p) for text in texts for p in re.findall(r"\d{4}", text)}
 
 
@@ -261,10 +272,15 @@ class SiteData:
 
         self._status = {(r["area_id"], int(r["year"]), str(r["regime"])): r
                         for r in _rows(frames["area_status"])}
-        self._values: dict[tuple[str, int, str, str], dict] = {}
-        for r in _rows(frames["indicator_values"]):
-            key = (r["area_id"], int(r["year"]), str(r["regime"]), r["indicator_id"])
-            self._values[key] = r
+        # Kept as tuples in _VALUE_FIELDS order, made into a Criterion when asked for.
+        self._values: dict[tuple[str, int, str, str], tuple] = {}
+        area_ids, years, regimes, indicator_ids, *fields = _columns(
+            frames["indicator_values"], ("area_id", "year", "regime", "indicator_id",
+                                         *_VALUE_FIELDS))
+        keys = zip(area_ids, map(int, years), map(str, regimes), indicator_ids, strict=True)
+        for key, row in zip(keys, zip(*fields, strict=True), strict=True):
+            self._values[key] = row
+        self._criteria: dict[tuple[str, int, str, str], Criterion | None] = {}
         self.residents_by_year = {(r["area_id"], int(r["year"])): _as_int(r["residents"])
                                   for r in _rows(frames["area_year"])}
 
@@ -303,9 +319,9 @@ class SiteData:
             raise ValueError("mart.indicator_values names indicator(s) the catalogue does not "
                              f"define: {', '.join(sorted(unknown))}")
         self._indicators_present = [i for i in self.rules.indicator_ids if i in present]
-        self._values_by_area: dict[str, list[dict]] = {}
+        self._data_years_by_area: dict[str, set] = {}
         for (area_id, _, _, _), r in self._values.items():
-            self._values_by_area.setdefault(area_id, []).append(r)
+            self._data_years_by_area.setdefault(area_id, set()).add(r[_DATA_YEARS])
         self._official_by_area: dict[str, list[dict]] = {}
         for r in self._official:
             self._official_by_area.setdefault(r["area_id"], []).append(r)
@@ -336,27 +352,26 @@ class SiteData:
     def _read_early_warning(self, frame: pl.DataFrame) -> None:
         self.has_early_warning = frame.height > 0
         self.projections: dict[tuple[str, int, str], Projection] = {}
-        self._watch: dict[tuple[str, int], list[bool | None]] = {}
-        for r in frame.to_dicts():
-            key = (r["area_id"], int(r["year"]))
-            self._watch.setdefault(key, []).append(_as_bool(r["watch"]))
-            if r["level"] != "main":
-                continue
-            self.projections[(r["area_id"], int(r["year"]), r["indicator_id"])] = Projection(
-                indicator_id=r["indicator_id"], year=int(r["year"]),
-                meets=_as_bool(r["meets_threshold"]),
-                **{f: _clean(r[f]) for f in (
-                    "distance_pp", "trend_pp_per_year", "projected_year",
-                    "projected_year_low", "projected_year_high")},
-            )
+        # An area-year is watched if any of its rows says so, not watched if every
+        # row says not, else unknown.
+        flags = frame.group_by("area_id", "year").agg(
+            watched=pl.col("watch").eq(True).any(),
+            all_not=pl.col("watch").eq(False).sum() == pl.len())
+        self._watch: dict[tuple[str, int], bool | None] = {
+            (area_id, int(year)): True if watched else (False if all_not else None)
+            for area_id, year, watched, all_not in flags.iter_rows()}
+        fields = ("distance_pp", "trend_pp_per_year", "projected_year",
+                  "projected_year_low", "projected_year_high")
+        main = frame.filter(pl.col("level") == "main")
+        area_ids, years, indicator_ids, meets, *values = _columns(
+            main, ("area_id", "year", "indicator_id", "meets_threshold", *fields))
+        for area_id, year, indicator_id, met, *numbers in zip(
+                area_ids, map(int, years), indicator_ids, meets, *values, strict=True):
+            self.projections[(area_id, year, indicator_id)] = Projection(
+                indicator_id, year, *numbers, meets=_as_bool(met))
 
     def watch(self, area_id: str, year: int) -> bool | None:
-        flags = self._watch.get((area_id, year))
-        if not flags:
-            return None
-        if any(f is True for f in flags):
-            return True
-        return False if all(f is False for f in flags) else None
+        return self._watch.get((area_id, year))
 
     # --- signals -----------------------------------------------------------
 
@@ -410,19 +425,29 @@ class SiteData:
 
     def criterion(self, area_id: str, year: int, regime: str, indicator_id: str
                   ) -> Criterion | None:
-        r = self._values.get((area_id, year, regime, indicator_id))
+        key = (area_id, year, regime, indicator_id)
+        try:
+            return self._criteria[key]
+        except KeyError:
+            pass
+        r = self._values.get(key)
         if r is None:
+            self._criteria[key] = None
             return None
-        return Criterion(
+        (value, threshold, meets, numerator, denominator, data_years, suppressed,
+         prevention, meets_prevention) = r
+        # Each made once: the area page, the overviews and the municipality pages ask
+        # for the same criteria (the rows were cleaned of NaN when read).
+        self._criteria[key] = c = Criterion(
             indicator_id=indicator_id, regime=regime, year=year,
-            value=_clean(r["value"]), threshold=_clean(r["threshold"]),
-            meets=_as_bool(r["meets_threshold"]),
-            numerator=_clean(r["numerator"]), denominator=_clean(r["denominator"]),
-            data_years=_clean(r["data_years"]), suppressed=bool(_as_bool(r["suppressed"])),
-            forebyggelse_threshold=_clean(r["forebyggelse_threshold"]),
-            meets_forebyggelse=_as_bool(r["meets_forebyggelse_threshold"]),
+            value=value, threshold=threshold, meets=_as_bool(meets),
+            numerator=numerator, denominator=denominator,
+            data_years=data_years, suppressed=bool(_as_bool(suppressed)),
+            forebyggelse_threshold=prevention,
+            meets_forebyggelse=_as_bool(meets_prevention),
             below=self.rules.below(indicator_id),
         )
+        return c
 
     def indicator_years(self) -> list[int]:
         return self._indicator_years
@@ -629,10 +654,11 @@ class SiteData:
                                       years=str(c.data_years).replace("-", "\u2013")))
         if area_id is None:
             if self._data_years_all is None:
-                self._data_years_all = _years_in(self._values.values())
+                self._data_years_all = _years_in(set().union(
+                    *self._data_years_by_area.values()))
             years = self._data_years_all
         else:
-            years = _years_in(self._values_by_area.get(area_id, []))
+            years = _years_in(self._data_years_by_area.get(area_id, ()))
         if years:
             out.append(msgs.t("areabox.data_years_span", first=min(years), last=max(years)))
         return out

@@ -288,8 +288,12 @@ def write_overview(data: SiteData, writer: PageWriter, year: int,
         watch_rows = status_table(data, w, year, [s.area_id for s in attention],
                                   slug=f"signaler_{year}", root=root,
                                   caption=w.t("overview.attention_caption", year=year))
+    # Shown or downloaded only there (an earlier list of a national set has it on
+    # the municipality pages): not built for nothing.
+    with_everything = detailed or year == data.current_year
     everything = status_table(data, w, year, data.area_order, slug="status", root=root,
-                              caption=w.t("overview.all_caption", year=year))
+                              caption=w.t("overview.all_caption", year=year)
+                              ) if with_everything else None
     by_municipality = municipality_table(data, w, year, root)
     rankings = ranking_charts(data, w, year, data.area_order) if (
         detailed and len(municipalities) < data.options.municipality_filter_from) else []
@@ -298,7 +302,7 @@ def write_overview(data: SiteData, writer: PageWriter, year: int,
     # Downloads for the tables the page shows; the full table of a national set only
     # for the current list (earlier lists' tables are on their municipality pages).
     tables = [by_municipality] + [c.table for c in rankings]
-    if detailed or year == data.current_year:
+    if with_everything:
         tables.append(everything)
     if watch_rows is not None:
         tables.append(watch_rows)
@@ -313,7 +317,7 @@ def write_overview(data: SiteData, writer: PageWriter, year: int,
         regime_label=w.regime_label(regime), counts=data.colour_counts(year),
         entries=entries, calm=[data.areas[s.area_id] for s in calm],
         detailed=detailed, watch_rows=watch_rows, everything=everything,
-        show_everything=detailed, everything_download=detailed or year == data.current_year,
+        show_everything=detailed, everything_download=with_everything,
         by_municipality=by_municipality,
         rankings=rankings, map_chart=map_chart, map_client=map_client, map_all=map_all,
         municipalities=municipalities, years=years, previous_year=_previous(data, year),

@@ -47,7 +47,10 @@ def _finite(value: Any) -> Any:
 
 
 def figure_json(figure: Figure) -> Markup:
-    return compact_json(_finite(figure))
+    try:
+        return compact_json(figure)
+    except ValueError:  # NaN or an infinity somewhere: walk the figure (rarely needed)
+        return compact_json(_finite(figure))
 
 
 @dataclass
@@ -63,11 +66,13 @@ class Chart:
         # The page's own heading titles the chart (and is what screen readers and
         # print show), so the figure's built-in title is dropped to avoid saying
         # it twice; the top margin shrinks to what the rule-change labels need.
-        figure = _finite(self.figure)
-        layout = figure.setdefault("layout", {})
+        # Copied where changed: the figure itself is left as built.
+        figure = dict(self.figure)
+        layout = figure["layout"] = dict(figure.get("layout", {}))
         layout.pop("title", None)
-        layout.setdefault("margin", {})["t"] = 34
-        return compact_json(figure)
+        margin = layout["margin"] = dict(layout.get("margin", {}))
+        margin["t"] = 34
+        return figure_json(figure)
 
 
 @dataclass
@@ -88,6 +93,9 @@ def environment(msgs: Messages | None = None) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # A build renders thousands of pages from templates that do not change
+        # while it runs: no look at every template file's time for every page.
+        auto_reload=False,
     )
     env.filters.update(
         number=danish.number, percent=danish.percent, integer=danish.integer,

@@ -35,6 +35,21 @@ class Rules:
     def load(cls) -> Rules:
         return cls(load_catalogue())
 
+    @cached_property
+    def _memo(self) -> dict:
+        # The catalogue is fixed for the Rules' life, and a national site asks the
+        # same few questions (regime of a year, K4's direction) hundreds of
+        # thousands of times: each answer is worked out once.
+        return {}
+
+    def _once(self, key: tuple, work):
+        memo = self._memo
+        try:
+            return memo[key]
+        except KeyError:
+            memo[key] = value = work()
+            return value
+
     # --- regimes ---------------------------------------------------------
 
     @cached_property
@@ -45,7 +60,10 @@ class Rules:
         return self.catalogue.regimes[regime_id]
 
     def regime_in_force(self, year: int | None) -> str | None:
-        return None if year is None else self.catalogue.regime_in_force(int(year))
+        if year is None:
+            return None
+        return self._once(("in_force", year),
+                          lambda: self.catalogue.regime_in_force(int(year)))
 
     @cached_property
     def rule_change_years(self) -> tuple[int, ...]:
@@ -61,12 +79,18 @@ class Rules:
 
     def criteria(self, regime_id: str) -> list[str]:
         """Every criterion the regime evaluates (counted ones first, in catalogue order)."""
+        return list(self._once(("criteria", regime_id), lambda: self._criteria(regime_id)))
+
+    def _criteria(self, regime_id: str) -> list[str]:
         criteria = list(self.regime(regime_id).criteria)
         counted = self.counted(regime_id)
         return counted + [c for c in criteria if c not in counted]
 
     def required(self, regime_id: str) -> int:
         """How many of the counted criteria put an area on the regime's first list."""
+        return self._once(("required", regime_id), lambda: self._required(regime_id))
+
+    def _required(self, regime_id: str) -> int:
         regime = self.regime(regime_id)
         counted = set(self.counted(regime_id))
         for name in regime.status_order():
@@ -79,6 +103,9 @@ class Rules:
     def statuses(self, regime_id: str) -> list[str]:
         """The statuses the regime defines, most severe first: a status that requires
         another is more severe than it; forebyggelse-level ones come last."""
+        return list(self._once(("statuses", regime_id), lambda: self._statuses(regime_id)))
+
+    def _statuses(self, regime_id: str) -> list[str]:
         regime = self.regime(regime_id)
         order = regime.status_order()
         listed = [s for s in order if not self.is_prevention(regime_id, s)]
@@ -87,7 +114,8 @@ class Rules:
 
     def list_statuses(self, regime_id: str) -> list[str]:
         """The statuses that put an area on the regime's list (the red ones)."""
-        return [s for s in self.statuses(regime_id) if not self.is_prevention(regime_id, s)]
+        return list(self._once(("list_statuses", regime_id), lambda: [
+            s for s in self.statuses(regime_id) if not self.is_prevention(regime_id, s)]))
 
     def is_prevention(self, regime_id: str, status: str) -> bool:
         rule = self.regime(regime_id).statuses[status]
@@ -95,6 +123,10 @@ class Rules:
 
     def status_label(self, status: str, regime_id: str | None, lang: str = "da") -> str:
         """The name the status had under the regime ("Ghettoområde" before 2021)."""
+        return self._once(("status_label", status, regime_id, lang),
+                          lambda: self._status_label(status, regime_id, lang))
+
+    def _status_label(self, status: str, regime_id: str | None, lang: str) -> str:
         if status == "kombineret_udlejning":
             rule = self.catalogue.kombineret_udlejning
             return rule.label_da if lang == "da" else rule.label_en
@@ -122,6 +154,10 @@ class Rules:
                    level: str = "main") -> str | None:
         """The inequality as the law prints it (">", ">=", "<", "<="), None if the
         regime does not use the indicator at that level."""
+        return self._once(("comparison", indicator_id, regime_id, level),
+                          lambda: self._comparison(indicator_id, regime_id, level))
+
+    def _comparison(self, indicator_id: str, regime_id: str | None, level: str) -> str | None:
         if regime_id is None or regime_id not in self.catalogue.regimes:
             return None
         criterion = self.regime(regime_id).criteria.get(indicator_id)
@@ -132,6 +168,9 @@ class Rules:
 
     def below(self, indicator_id: str) -> bool:
         """Met when the value is below the threshold (K4), in every regime using it."""
+        return self._once(("below", indicator_id), lambda: self._below(indicator_id))
+
+    def _below(self, indicator_id: str) -> bool:
         for r in self.regime_ids:
             comparison = self.comparison(indicator_id, r)
             if comparison is not None:
@@ -139,8 +178,9 @@ class Rules:
         return False
 
     def has_prevention_level(self, regime_id: str) -> bool:
-        return any(c.forebyggelse_threshold is not None
-                   for c in self.regime(regime_id).criteria.values())
+        return self._once(("prevention_level", regime_id), lambda: any(
+            c.forebyggelse_threshold is not None
+            for c in self.regime(regime_id).criteria.values()))
 
 
 _RULES: Rules | None = None

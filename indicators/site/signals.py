@@ -29,6 +29,19 @@ class Words:
     msgs: Messages
     data: SiteData
 
+    def __post_init__(self):
+        # Bound once: the pages call t() hundreds of thousands of times.
+        self.t = self.msgs.t
+        # The same few labels, asked for on every row of every page: made once each.
+        self._labels: dict[tuple, str] = {}
+
+    def _once(self, key: tuple, work) -> str:
+        try:
+            return self._labels[key]
+        except KeyError:
+            self._labels[key] = text = work()
+            return text
+
     @classmethod
     def load(cls, lang: str, data: SiteData) -> Words:
         return _words(lang, id(data), data)
@@ -45,12 +58,16 @@ class Words:
         return self.t(f"rules.indicator.{indicator_id}.title")
 
     def indicator_label(self, indicator_id: str) -> str:
-        return f"{self.indicator_code(indicator_id)} {self.indicator_title(indicator_id)}"
+        return self._once(("indicator", indicator_id), lambda: (
+            f"{self.indicator_code(indicator_id)} {self.indicator_title(indicator_id)}"))
 
     def status_label(self, status: str, regime: str | None) -> str:
         return self.data.rules.status_label(status, regime, self.lang)
 
     def regime_label(self, regime_id: str | None) -> str:
+        return self._once(("regime", regime_id), lambda: self._regime_label(regime_id))
+
+    def _regime_label(self, regime_id: str | None) -> str:
         if regime_id is None:
             return self.t("common.unknown")
         first, last = self.data.rules.regime_period(regime_id)
@@ -69,6 +86,10 @@ class Words:
         return self.t(f"rules.colour.{colour}.meaning")
 
     def comparison(self, indicator_id: str, regime: str | None, level: str = "main") -> str:
+        return self._once(("comparison", indicator_id, regime, level),
+                          lambda: self._comparison(indicator_id, regime, level))
+
+    def _comparison(self, indicator_id: str, regime: str | None, level: str) -> str:
         comparison = self.data.rules.comparison(indicator_id, regime, level) or (
             "<" if self.data.rules.below(indicator_id) else ">")
         return self.t(f"rules.comparison.{COMPARISON_KEY[comparison]}")
