@@ -12,12 +12,10 @@ thing even where the rules changed between them (K3 counted unknown education un
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import polars as pl
 
 from indicators.catalogue import Catalogue, Definition
-from indicators.effects import delimited_values, effect_frame, register_effects
+from indicators.effects import PlanValues, effect_frame, plan_register_effects, plan_values
 from indicators.effects_survey import survey_effects
 from indicators.local_model import LocalModel
 from indicators.local_scoring import MICRO, _cells, _measure_pairs, _wide_cells
@@ -45,6 +43,13 @@ def current_definitions(catalogue: Catalogue) -> list[Definition]:
     return out
 
 
+def criteria_measures(catalogue: Catalogue) -> list[str]:
+    """The KÅS measures `criteria_terms` reads: the rest of staging.kaas need not be
+    fetched."""
+    return sorted({m for d in current_definitions(catalogue) for m in (*d.numerator,
+                                                                       d.denominator)})
+
+
 def criteria_terms(kaas: pl.DataFrame, membership: pl.DataFrame, areas: pl.DataFrame,
                    regional: pl.DataFrame, catalogue: Catalogue) -> pl.DataFrame:
     """Per afdeling, indicator and data year: numerator, denominator and the factor that
@@ -54,7 +59,7 @@ def criteria_terms(kaas: pl.DataFrame, membership: pl.DataFrame, areas: pl.DataF
     afdeling's region (through its area) that year; unknown when that mean is.
     """
     definitions = current_definitions(catalogue)
-    needed = sorted({m for d in definitions for m in (*d.numerator, d.denominator)})
+    needed = criteria_measures(catalogue)
     cells = (
         kaas.filter(pl.col("maal").is_in(needed)
                     & pl.col("afdeling_id").is_in(membership["afdeling_id"].implode()))
@@ -131,21 +136,23 @@ def local_terms(model: LocalModel, cells: pl.DataFrame,
     ])
 
 
-def plan_effects(plans: pl.DataFrame, terms: pl.DataFrame | None, membership: pl.DataFrame,
-                 survey_results: pl.DataFrame, latest: int | None) -> pl.DataFrame:
+def plan_effects(plans: pl.DataFrame, terms: pl.DataFrame | PlanValues | None,
+                 membership: pl.DataFrame, survey_results: pl.DataFrame,
+                 latest: int | None) -> pl.DataFrame:
     """`mart.plan_effects`: register rows (`all`, `twins`) for every plan row and term
     indicator, survey rows (`rest_of_wave`) where a pre and a post wave cover the area.
     `latest` is the newest data year in the data (None: no data, no effects); `terms` may
-    be None only without plans (the refresh skips building them then)."""
+    be None only without plans (the refresh skips building them then), or the terms'
+    `plan_values` already delimited."""
     plan_rows = plans.select("plan_id", "area_id", pl.col("start_year").cast(pl.Int64),
                              pl.col("end_year").cast(pl.Int64))
     if latest is None or plan_rows.is_empty():
         return effect_frame([])
     if terms is None:
         raise ValueError("plans need the criteria terms (criteria_terms) to be evaluated")
-    starts: Iterable[int] = plan_rows["start_year"].unique().to_list()
-    values = delimited_values(terms, membership, starts)
-    register = register_effects(plan_rows, values, latest=latest)
+    values = terms if isinstance(terms, PlanValues) else \
+        plan_values(terms, membership, plan_rows, latest)
+    register = plan_register_effects(plan_rows, values, latest=latest)
     survey = survey_effects(plan_rows, survey_results, latest=latest)
     return pl.concat([register, survey]).sort("plan_id", "area_id", "indicator_id",
                                               "comparison")

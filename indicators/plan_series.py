@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import polars as pl
 
-# The private window means on purpose: the chart must use exactly the estimator's windows.
-from indicators.effects import PlanArea, _window_means, excluded_areas, plan_areas
-from indicators.effects_stats import mean
+# The estimator's own windows and pools on purpose: the chart must use exactly them.
+from indicators.effects import PRE_YEARS, PlanArea, PlanValues, PlanWindows, plan_areas
 
 SERIES_COLUMNS = {
     "plan_id": pl.Utf8, "area_id": pl.Utf8, "indicator_id": pl.Utf8, "year": pl.Int64,
@@ -37,45 +36,51 @@ def chart_years(row: PlanArea, latest: int) -> range:
     return range(row.pre_years().start, min(row.last_year, latest) + 1)
 
 
-def plan_series(plans: pl.DataFrame, values: pl.DataFrame, latest: int | None) -> pl.DataFrame:
-    """`mart.plan_series` from the plans and `delimited_values` (see `register_effects`)."""
+def plan_series(plans: pl.DataFrame, values: pl.DataFrame | PlanValues,
+                latest: int | None) -> pl.DataFrame:
+    """`mart.plan_series` from the plans and `delimited_values` (see `register_effects`),
+    or `plan_values`."""
     if latest is None or plans.is_empty():
         return pl.DataFrame(schema=SERIES_COLUMNS)
-    known = values.filter(pl.col("value").is_not_null())
-    by_key: dict[tuple[int, str, str], dict[int, float]] = {}
-    for delimitation, area, indicator, year, value in known.select(
-            "delimitation_year", "area_id", "indicator_id", "year", "value").iter_rows():
-        by_key.setdefault((delimitation, indicator, area), {})[year] = value
-    indicators = sorted(values["indicator_id"].unique().to_list())
+    if not isinstance(values, PlanValues):
+        values = PlanValues.of(values)
     everyone = plan_areas(plans)
-    windows_cache: dict[tuple, dict] = {}
-    rows: list[dict] = []
-    for row in everyone:
-        windows = (row.start_year, row.pre_years(), row.post_years(latest))
-        if windows not in windows_cache:
-            windows_cache[windows] = _window_means(known, *windows)
-        excluded = excluded_areas(everyone, row)
-        for indicator in indicators:
-            means = windows_cache[windows].get(indicator, {})
-            pool = {a: pre for a, (pre, post) in means.items()
-                    if a not in excluded and pre is not None and post is not None}
-            own_pre = means.get(row.area_id, (None, None))[0]
-            own = by_key.get((row.start_year, indicator, row.area_id), {})
-            for year in chart_years(row, latest):
-                value = own.get(year)
-                gaps = [by_key[(row.start_year, indicator, a)][year] - pre
-                        for a, pre in pool.items()
-                        if year in by_key.get((row.start_year, indicator, a), {})]
-                rows.append({
-                    "plan_id": row.plan_id, "area_id": row.area_id, "indicator_id": indicator,
-                    "year": year, "value": value,
-                    "relative": None if value is None or own_pre is None else value - own_pre,
-                    "comparison_relative": mean(gaps) if gaps else None,
-                    "n_comparison": len(gaps),
-                })
-    frame = pl.DataFrame(rows, schema=SERIES_COLUMNS, orient="row") if rows else \
-        pl.DataFrame(schema=SERIES_COLUMNS)
-    return frame.sort("plan_id", "area_id", "indicator_id", "year")
+    windows = PlanWindows(values, everyone, latest)
+    known = values.values.filter(pl.col("value").is_not_null()).select(
+        pl.col("delimitation_year").alias("start"), "indicator", "area", "year", "value")
+    # Per plan window, indicator and chart year: the comparison pool's areas known that
+    # year, their values less their pre means (the gaps), summed and counted.
+    gaps = (
+        windows.pools.select("start", "last", "post_end", "indicator", "area", "pre")
+        .join(known, on=["start", "indicator", "area"])
+        .filter(pl.col("year").is_between(pl.col("start") - PRE_YEARS, pl.col("post_end")))
+        .group_by("start", "last", "indicator", "year")
+        .agg((pl.col("value") - pl.col("pre")).sum().alias("_gaps"),
+             pl.len().cast(pl.Int64).alias("n_comparison"))
+    )
+    code = windows.code
+    rows = pl.DataFrame(
+        [(r.plan_id, r.area_id, code.get(r.area_id), r.start_year, r.last_year, year)
+         for r in everyone for year in chart_years(r, latest)], orient="row",
+        schema={"plan_id": pl.Utf8, "area_id": pl.Utf8, "area": pl.Int64, "start": pl.Int64,
+                "last": pl.Int64, "year": pl.Int64})
+    indicators = pl.DataFrame({"indicator": range(len(values.indicators)),
+                               "indicator_id": values.indicators},
+                              schema={"indicator": pl.Int64, "indicator_id": pl.Utf8})
+    own_pre = windows.pre.select(pl.col("delimitation_year").alias("start"), "indicator",
+                                 "area", "pre")
+    frame = (
+        rows.join(indicators, how="cross")
+        .join(known, on=["start", "indicator", "area", "year"], how="left")
+        .join(own_pre, on=["start", "indicator", "area"], how="left")
+        .join(gaps, on=["start", "last", "indicator", "year"], how="left")
+        .select("plan_id", "area_id", "indicator_id", "year", "value",
+                (pl.col("value") - pl.col("pre")).alias("relative"),
+                (pl.col("_gaps") / pl.col("n_comparison")).alias("comparison_relative"),
+                pl.col("n_comparison").fill_null(0))
+    )
+    return frame.cast(SERIES_COLUMNS).sort(  # type: ignore[arg-type]
+        "plan_id", "area_id", "indicator_id", "year")
 
 
 def plan_moves(plans: pl.DataFrame, kaas: pl.DataFrame, membership: pl.DataFrame,
@@ -91,28 +96,38 @@ def plan_moves(plans: pl.DataFrame, kaas: pl.DataFrame, membership: pl.DataFrame
         .select("afdeling_id", pl.col("aar").cast(pl.Int64).alias("year"), "maal",
                 pl.when(~pl.col("suppressed").fill_null(False))
                 .then(pl.col("vaerdi").cast(pl.Float64)).alias("value"))
+        # One cell per afdeling, year and measure; were one given twice, the last counts.
+        .unique(["afdeling_id", "year", "maal"], keep="last", maintain_order=True)
+        .pivot(on="maal", index=["afdeling_id", "year"], values="value")
     )
-    lookup: dict[tuple[str, int, str], float | None] = {
-        (a, y, m): v for a, y, m, v in cells.iter_rows()}
-    rows = []
-    for row in plan_areas(plans):
-        members = (
-            membership.filter((pl.col("area_id") == row.area_id)
-                              & (pl.col("valid_from") <= row.start_year)
-                              & (pl.col("valid_to").is_null()
-                                 | (pl.col("valid_to") >= row.start_year)))
-            ["afdeling_id"].unique().to_list())
-        for year in chart_years(row, latest):
-            sums = {}
-            for column, measure in MOVES_MEASURES.items():
-                cell = [lookup.get((a, year, measure)) for a in members]
-                sums[column] = (sum(cell) if members and all(c is not None for c in cell)
-                                else None)
-            rows.append({"plan_id": row.plan_id, "area_id": row.area_id, "year": year,
-                         **sums})
-    frame = pl.DataFrame(rows, schema=MOVES_COLUMNS, orient="row") if rows else \
-        pl.DataFrame(schema=MOVES_COLUMNS)
-    return frame.sort("plan_id", "area_id", "year")
+    for measure in MOVES_MEASURES.values():
+        if measure not in cells.columns:
+            cells = cells.with_columns(pl.lit(None, pl.Float64).alias(measure))
+    everyone = plan_areas(plans)
+    rows = pl.DataFrame(
+        [(i, r.plan_id, r.area_id, r.start_year, year)
+         for i, r in enumerate(everyone) for year in chart_years(r, latest)], orient="row",
+        schema={"_row": pl.Int64, "plan_id": pl.Utf8, "area_id": pl.Utf8, "start": pl.Int64,
+                "year": pl.Int64})
+    members = (
+        rows.select("_row", "area_id", "start").unique()
+        .join(membership.select("area_id", "afdeling_id", pl.col("valid_from").cast(pl.Int64),
+                                pl.col("valid_to").cast(pl.Int64)), on="area_id")
+        .filter((pl.col("valid_from") <= pl.col("start"))
+                & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= pl.col("start"))))
+        .select("_row", "afdeling_id").unique()
+    )
+    # A sum is known only when every member's cell is: a missing cell stays NULL in the
+    # left join and makes the sum NULL.
+    sums = (
+        rows.select("_row", "year").join(members, on="_row")
+        .join(cells, on=["afdeling_id", "year"], how="left")
+        .group_by("_row", "year")
+        .agg(pl.when(pl.col(measure).null_count() == 0).then(pl.col(measure).sum())
+             .alias(column) for column, measure in MOVES_MEASURES.items())
+    )
+    frame = rows.join(sums, on=["_row", "year"], how="left").select(list(MOVES_COLUMNS))
+    return frame.cast(MOVES_COLUMNS).sort("plan_id", "area_id", "year")  # type: ignore[arg-type]
 
 
 __all__ = ["chart_years", "plan_moves", "plan_series"]
