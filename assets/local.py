@@ -48,10 +48,7 @@ def staging_local(context: dg.AssetExecutionContext, warehouse: Warehouse):
         deliveries, cached, pruned = read_deliveries(
             conn, warehouse, FOLDER,
             check=lambda records, name: refuse_criteria_measures(records, name, criteria))
-        register = conn.sql(
-            f"SELECT {CELL_COLUMNS}, source_file, location FROM staging.kaas "
-            f"WHERE maal NOT IN ({', '.join('?' * len(criteria))})", params=criteria).pl() \
-            if deliveries else None
+        register = _register_cells(conn, deliveries, criteria) if deliveries else None
         combined = combine_with_register(deliveries, register)
         write_table(conn, "staging.local", combined.values)
         write_table(conn, "staging.local_revisions", combined.revisions)
@@ -70,6 +67,25 @@ def staging_local(context: dg.AssetExecutionContext, warehouse: Warehouse):
     )
     yield dg.MaterializeResult(asset_key=["staging", "local_revisions"],
                                metadata=table_metadata(combined.revisions))
+
+
+def _register_cells(conn, deliveries: list[pl.DataFrame], criteria: list[str]) -> pl.DataFrame:
+    """The staging.kaas cells (beyond the criteria) of keys a local delivery also gives:
+    only these can meet a local cell, and fetching all of kaas/ (millions of cells) into
+    Polars to find them cost more than the rest of the step."""
+    keys = pl.concat([d.select(KEY) for d in deliveries])
+    measures = keys["maal"].unique().sort().to_list() or [None]  # IN (NULL): no cells
+    conn.register("_local_keys", keys.to_arrow())
+    try:
+        # The local measures narrow the scan before the join looks at keys.
+        return conn.sql(
+            f"SELECT {CELL_COLUMNS}, source_file, location FROM staging.kaas "
+            f"SEMI JOIN _local_keys USING ({', '.join(KEY)}) "
+            f"WHERE maal NOT IN ({', '.join('?' * len(criteria))}) "
+            f"AND maal IN ({', '.join('?' * len(measures))})",
+            params=[*criteria, *measures]).pl()
+    finally:
+        conn.unregister("_local_keys")
 
 
 def read_model(conn) -> tuple[LocalModel, str]:
