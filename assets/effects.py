@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from assets.local import CELL_COLUMNS, staged_model
-from assets.mart import mart, mart_asset, publish_table, staging
+from assets.mart import mart, mart_asset, publish_table, row_count, staging
 from indicators import tables
 from indicators.catalogue import load_catalogue
 from indicators.effects import plan_values
@@ -15,9 +15,9 @@ from indicators.inputs.plans import read_plans
 from indicators.plan_effects import (
     criteria_measures,
     criteria_terms,
+    effects_and_series,
     local_terms,
     no_plans,
-    plan_effects,
 )
 from indicators.plan_series import plan_moves, plan_series
 from pipelines.raw_store import received_copies
@@ -77,7 +77,7 @@ def plan_terms(conn, membership: pl.DataFrame) -> pl.DataFrame:
     on_key = " AND ".join(f"l.{k} = k.{k}" for k in KEY)
     marks = ", ".join("?" * len(measures))
     # An anti join, not NOT EXISTS: DuckDB plans the correlated form as a delim join that
-    # costs several seconds of CPU on the national cells.
+    # costs about a second more CPU on the national cells.
     cells = conn.execute(
         f"SELECT {CELL_COLUMNS} FROM (SELECT {CELL_COLUMNS} FROM staging.kaas "
         f"WHERE maal IN ({marks}) AND {_MEMBERS}) k ANTI JOIN staging.local l ON {on_key} "
@@ -87,6 +87,12 @@ def plan_terms(conn, membership: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([criteria, local_terms(model, cells, membership)])
 
 
+# The effects step draws the plan pages' series too, from the same delimited values,
+# windows and pools (indicators.plan_effects.effects_and_series), and leaves them here
+# for mart/plan_series to publish: the terms are read and delimited once, not twice.
+SERIES_TABLE = "staging.plan_effects_series"
+
+
 @mart_asset(tables.PLAN_EFFECTS, deps=[*_TERMS_DEPS, mart("survey_results")],
             kinds={"duckdb", "polars"})
 def mart_plan_effects(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -94,16 +100,22 @@ def mart_plan_effects(warehouse: Warehouse) -> dg.MaterializeResult:
         plans = read_table(conn, "staging.plans")
         membership = read_table(conn, "staging.membership")
         latest = conn.execute("SELECT max(aar) FROM staging.kaas").fetchone()[0]
-        terms = plan_terms(conn, membership) if plans.height else None
-        frame = plan_effects(plans, terms, membership, read_table(conn, "mart.survey_results"),
-                             latest)
+        values = (plan_values(plan_terms(conn, membership), membership, plans, latest)
+                  if plans.height and latest is not None else None)
+        frame, series = effects_and_series(plans, values, membership,
+                                           read_table(conn, "mart.survey_results"), latest)
+        write_table(conn, SERIES_TABLE, series)
         return publish_table(conn, tables.PLAN_EFFECTS, frame)
 
 
 @mart_asset(tables.PLAN_SERIES, deps=[*_TERMS_DEPS, mart("plan_effects")],
             kinds={"duckdb", "polars"})
 def mart_plan_series(warehouse: Warehouse) -> dg.MaterializeResult:
+    """Published from what the effects step drew (SERIES_TABLE); drawn here only in a
+    warehouse whose effects step predates that table."""
     with warehouse.connect() as conn:
+        if row_count(conn, SERIES_TABLE) is not None:
+            return publish_table(conn, tables.PLAN_SERIES, SERIES_TABLE)
         plans = read_table(conn, "staging.plans")
         latest = conn.execute("SELECT max(aar) FROM staging.kaas").fetchone()[0]
         frame = plan_series(plans, None, None)

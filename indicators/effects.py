@@ -235,13 +235,15 @@ def register_effects(
     return plan_register_effects(plans, PlanValues.of(values), latest)
 
 
-def plan_register_effects(plans: pl.DataFrame, values: PlanValues, latest: int) -> pl.DataFrame:
+def plan_register_effects(plans: pl.DataFrame, values: PlanValues, latest: int,
+                          windows: PlanWindows | None = None) -> pl.DataFrame:
     """`register_effects` on `plan_values`, whose rows are unique by construction (one
-    group per key), so the check for a repeated year is not made again."""
+    group per key), so the check for a repeated year is not made again. `windows`: the
+    plans' `PlanWindows` on these values when already built (for `plan_series`)."""
     everyone = plan_areas(plans)
     if not everyone:
         return effect_frame([])
-    windows = PlanWindows(values, everyone, latest)
+    windows = windows or PlanWindows(values, everyone, latest)
     sets: dict[tuple, tuple[TwinPool, dict[int, tuple[float, float]], ComparisonSet]] = {}
     rows: list[dict] = []
     for row in everyone:

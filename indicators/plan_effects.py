@@ -15,10 +15,18 @@ from __future__ import annotations
 import polars as pl
 
 from indicators.catalogue import Catalogue, Definition
-from indicators.effects import PlanValues, effect_frame, plan_register_effects, plan_values
+from indicators.effects import (
+    PlanValues,
+    PlanWindows,
+    effect_frame,
+    plan_areas,
+    plan_register_effects,
+    plan_values,
+)
 from indicators.effects_survey import survey_effects
 from indicators.local_model import LocalModel
 from indicators.local_scoring import MICRO, _cells, _measure_pairs, _wide_cells
+from indicators.plan_series import plan_series
 
 TERMS_SCHEMA = {"afdeling_id": pl.Utf8, "indicator_id": pl.Utf8, "year": pl.Int64,
                 "numerator": pl.Float64, "denominator": pl.Float64, "factor": pl.Float64}
@@ -144,15 +152,26 @@ def plan_effects(plans: pl.DataFrame, terms: pl.DataFrame | PlanValues | None,
     `latest` is the newest data year in the data (None: no data, no effects); `terms` may
     be None only without plans (the refresh skips building them then), or the terms'
     `plan_values` already delimited."""
+    return effects_and_series(plans, terms, membership, survey_results, latest)[0]
+
+
+def effects_and_series(plans: pl.DataFrame, terms: pl.DataFrame | PlanValues | None,
+                       membership: pl.DataFrame, survey_results: pl.DataFrame,
+                       latest: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`plan_effects` and `mart.plan_series` (`plan_series`) from one delimitation of the
+    terms and one set of windows and pools: the chart is drawn from the very means the
+    effects are."""
     plan_rows = plans.select("plan_id", "area_id", pl.col("start_year").cast(pl.Int64),
                              pl.col("end_year").cast(pl.Int64))
     if latest is None or plan_rows.is_empty():
-        return effect_frame([])
+        return effect_frame([]), plan_series(plans, None, None)
     if terms is None:
         raise ValueError("plans need the criteria terms (criteria_terms) to be evaluated")
     values = terms if isinstance(terms, PlanValues) else \
         plan_values(terms, membership, plan_rows, latest)
-    register = plan_register_effects(plan_rows, values, latest=latest)
+    windows = PlanWindows(values, plan_areas(plan_rows), latest)
+    register = plan_register_effects(plan_rows, values, latest, windows)
     survey = survey_effects(plan_rows, survey_results, latest=latest)
-    return pl.concat([register, survey]).sort("plan_id", "area_id", "indicator_id",
-                                              "comparison")
+    effects = pl.concat([register, survey]).sort("plan_id", "area_id", "indicator_id",
+                                                 "comparison")
+    return effects, plan_series(plan_rows, values, latest, windows)

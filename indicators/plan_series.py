@@ -36,16 +36,16 @@ def chart_years(row: PlanArea, latest: int) -> range:
     return range(row.pre_years().start, min(row.last_year, latest) + 1)
 
 
-def plan_series(plans: pl.DataFrame, values: pl.DataFrame | PlanValues,
-                latest: int | None) -> pl.DataFrame:
+def plan_series(plans: pl.DataFrame, values: pl.DataFrame | PlanValues | None,
+                latest: int | None, windows: PlanWindows | None = None) -> pl.DataFrame:
     """`mart.plan_series` from the plans and `delimited_values` (see `register_effects`),
-    or `plan_values`."""
-    if latest is None or plans.is_empty():
+    or `plan_values` (and their `PlanWindows` when the effects already built them)."""
+    if latest is None or plans.is_empty() or values is None:
         return pl.DataFrame(schema=SERIES_COLUMNS)
     if not isinstance(values, PlanValues):
         values = PlanValues.of(values)
     everyone = plan_areas(plans)
-    windows = PlanWindows(values, everyone, latest)
+    windows = windows or PlanWindows(values, everyone, latest)
     known = values.values.filter(pl.col("value").is_not_null()).select(
         pl.col("delimitation_year").alias("start"), "indicator", "area", "year", "value")
     # Per plan window, indicator and chart year: the comparison pool's areas known that
