@@ -37,11 +37,116 @@ MARKER_OF_FIXTURE = {
 }
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# Seconds of the slowest tests, each, from `--durations` of a full run under load (so ~2x
+# a quiet machine's): only their order matters. With two workers handed one test (or one
+# group) at a time, a long test that starts last is the run's tail; the longest first is
+# within seconds of the best split. The longest entry a test's id starts with is its
+# weight; a test not named here weighs nothing and keeps its place after them.
+KILL_CHAIN = "tests/faults/test_kill_refresh.py::test_killed_before_the_swap_at_every_boundary_"
+EVERY_PAGE = "tests/site/test_browser.py::test_every_page_loads_offline_draws_its_charts_and_"
+BAD_INPUT = "tests/faults/test_bad_input_catalogue.py::test_refresh_fails_clearly_and_"
+SECONDS = {
+    f"{KILL_CHAIN}changes_nothing[mart]": 230,
+    f"{KILL_CHAIN}changes_nothing[staging]": 134,
+    f"{KILL_CHAIN}changes_nothing[publish]": 75,
+    f"{KILL_CHAIN}changes_nothing[raw]": 41,
+    "tests/faults/test_kill_refresh.py::test_killed_after": 32,
+    f"{EVERY_PAGE}links_resolve[sample]": 144,
+    f"{EVERY_PAGE}links_resolve[synthetic]": 58,
+    "tests/site/test_browser.py": 4,
+    "tests/site/test_print.py::test_no_page_scrolls_sideways_on_a_phone": 67,
+    "tests/site/test_print.py::test_area_pages_print_as_a_handout": 41,
+    "tests/site/test_print.py": 3,
+    "tests/e2e/test_forget_wave.py::test_forget_wave_removes": 93,
+    "tests/e2e/test_forget_wave.py": 25,
+    "tests/e2e/test_operations.py::test_failure_late": 64,
+    "tests/e2e/test_operations.py::test_a_failed_blocking_check": 19,
+    "tests/e2e/test_operations.py": 35,
+    "tests/e2e/test_incremental.py": 61,
+    "tests/e2e/test_local_model.py::test_local_tables": 50,
+    "tests/e2e/test_local_model.py": 20,
+    "tests/e2e/test_service.py": 49,
+    "tests/e2e/test_signal_alerts.py": 36,
+    "tests/e2e/test_incoming_hostile.py": 28,
+    "tests/faults/test_disk_faults.py::test_a_full_disk": 40,
+    "tests/faults/test_disk_faults.py": 4,
+    "tests/faults/test_bad_input_catalogue.py::test_refresh_without_survey_waves": 18,
+    f"{BAD_INPUT}publication_is_untouched[geojson_unclosed_ring]": 13,
+    f"{BAD_INPUT}publication_is_untouched[duplicate_wave_folder]": 9,
+    f"{BAD_INPUT}publication_is_untouched[weight_absurdly_large]": 9,
+    "tests/faults/test_bad_input_catalogue.py": 3,
+    "tests/e2e/test_refresh_cli.py::test_broken_input_fails_clearly": 17,
+    "tests/e2e/test_refresh_cli.py::test_a_partial_data_directory": 8,
+    "tests/indicators/test_area_status_properties.py": 11,
+    "tests/site/test_pages.py::test_site_with_empty_optional_tables_and_no_map": 15,
+    "tests/site/test_pages.py::test_failed_runs_are_announced": 8,
+    "tests/site/test_local_pages.py::test_local_sections_fit_a_phone_and_draw": 10,
+    "tests/site/test_local_pages.py::test_local_sections_are_not_printed": 6,
+    "tests/site/test_plan_pages.py::test_plan_page_in_both_languages": 9,
+    "tests/site/test_plan_pages.py::test_sample_plan_page_draws_and_fits_a_phone": 5,
+    "tests/site/test_members.py::test_the_section_fits_a_phone": 9,
+    "tests/site/test_survey_items.py::test_sample_survey_pages": 7,
+    "tests/benchmarks/test_baseline.py::test_baseline_statuses_equal_the_products": 12,
+}
+
+
+def seconds_of(nodeid: str) -> float:
+    """The weight of the longest entry of SECONDS that the test's id starts with."""
+    names = [n for n in SECONDS if nodeid == n or nodeid.startswith((f"{n}::", f"{n}["))]
+    return SECONDS[max(names, key=len)] if names else 0
+
+
+def builds_per_module(item: pytest.Item) -> bool:
+    """Whether the test shares a module fixture that builds something of its own (a site,
+    a home, generated data), not only a view of the session's refreshed home."""
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        d.scope == "module" and "sample_home" not in d.argnames
+        for defs in info.name2fixturedefs.values() for d in defs)
+
+
+def needs_home(item: pytest.Item) -> bool:
+    """Whether the test reads the session's refreshed home (the browser's `site` fixture
+    asks for the sample's by its parameter)."""
+    callspec = getattr(item, "callspec", None)
+    return "sample_home" in getattr(item, "fixturenames", ()) or (
+        callspec is not None and callspec.params.get("site") == "sample")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, marker in MARKER_OF_FIXTURE.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+    if config.getoption("dist", "no") == "no":  # one process: the files' own order
+        return
+    # A module whose tests share a module fixture runs in one worker (`--dist loadgroup`):
+    # handed out test by test, both workers would build the fixture.
+    unit = {}
+    for item in items:
+        grouped = builds_per_module(item) and not list(item.iter_markers("xdist_group"))
+        if grouped:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        unit[item] = item.nodeid.split("::")[0] if grouped else item.nodeid
+    weight: dict[str, float] = {}
+    for item in items:
+        weight[unit[item]] = weight.get(unit[item], 0) + seconds_of(item.nodeid)
+    # The longest first; a unit keeps its tests together, in their order.
+    first = {}
+    for index, item in enumerate(items):
+        first.setdefault(unit[item], index)
+    order = sorted(first, key=lambda u: (-weight[u], first[u]))
+    # The first two units start together, one per worker: the second is the longest that
+    # does not wait for the session's refreshed home, which the first one is making.
+    waits = {unit[i] for i in items if needs_home(i)}
+    if len(order) > 2 and order[0] in waits and order[1] in waits:
+        free = next((u for u in order[2:] if u not in waits and weight[u]), None)
+        if free is not None:
+            order.remove(free)
+            order.insert(1, free)
+    rank = {u: r for r, u in enumerate(order)}
+    items.sort(key=lambda i: rank[unit[i]])
 
 
 @pytest.fixture(scope="session")
