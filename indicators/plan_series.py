@@ -50,14 +50,19 @@ def plan_series(plans: pl.DataFrame, values: pl.DataFrame | PlanValues | None,
         pl.col("delimitation_year").alias("start"), "indicator", "area", "year", "value")
     # Per plan window, indicator and chart year: the comparison pool's areas known that
     # year, their values less their pre means (the gaps), summed and counted.
-    gaps = (
-        windows.pools.select("start", "last", "post_end", "indicator", "area", "pre")
-        .join(known, on=["start", "indicator", "area"])
+    # One start year at a time: the pools joined with every chart year at once are the
+    # step's largest frame (millions of rows nationally).
+    pools = windows.pools.select("start", "last", "post_end", "indicator", "area", "pre")
+    gaps = pl.concat([
+        part.join(known.filter(pl.col("start") == start), on=["start", "indicator", "area"])
         .filter(pl.col("year").is_between(pl.col("start") - PRE_YEARS, pl.col("post_end")))
         .group_by("start", "last", "indicator", "year")
         .agg((pl.col("value") - pl.col("pre")).sum().alias("_gaps"),
              pl.len().cast(pl.Int64).alias("n_comparison"))
-    )
+        for (start,), part in pools.partition_by("start", as_dict=True).items()
+    ]) if pools.height else pl.DataFrame(schema={
+        "start": pl.Int64, "last": pl.Int64, "indicator": pl.Int64, "year": pl.Int64,
+        "_gaps": pl.Float64, "n_comparison": pl.Int64})
     code = windows.code
     rows = pl.DataFrame(
         [(r.plan_id, r.area_id, code.get(r.area_id), r.start_year, r.last_year, year)
