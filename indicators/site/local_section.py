@@ -148,6 +148,7 @@ class _Words:
     def __init__(self, msgs: Messages, model: ModelInfo):
         self.msgs, self.model, self.lang = msgs, model, msgs.lang
         self.t = msgs.t  # bound once: a page says hundreds of messages
+        self._label_units: dict[str, str] = {}
 
     def t(self, key: str, **params) -> str:
         return self.msgs.t(key, **params)
@@ -157,6 +158,12 @@ class _Words:
 
     def label_unit(self, indicator_id: str) -> str:
         """The label with its unit where the figures are bare numbers ("... (%)")."""
+        text = self._label_units.get(indicator_id)
+        if text is None:  # once per indicator: a table names it in every year's rows
+            text = self._label_units[indicator_id] = self._label_unit(indicator_id)
+        return text
+
+    def _label_unit(self, indicator_id: str) -> str:
         if self.model.unit(indicator_id) == "pct":
             return self.t("local.table.label_pct", label=self.label(indicator_id))
         return self.label(indicator_id)

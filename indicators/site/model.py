@@ -329,6 +329,7 @@ class SiteData:
                                  for r in reversed(self._waves_info)}
         self._survey_by_item: dict[str, list[dict]] = {}
         self._survey_by_item_area: dict[tuple[str, str], list[dict]] = {}
+        self._survey_by_wave: dict[str, dict[str, list[dict]]] = {}
         for r in self._survey:
             self._survey_by_item.setdefault(r["item_id"], []).append(r)
             self._survey_by_item_area.setdefault((r["item_id"], r["area_id"]), []).append(r)
@@ -578,6 +579,16 @@ class SiteData:
         if area_id is None:
             return self._survey_by_item.get(item_id, [])
         return self._survey_by_item_area.get((item_id, area_id), [])
+
+    def survey_rows_by_wave(self, item_id: str = EVENING_SAFETY) -> dict[str, list[dict]]:
+        """One item's results by wave id (as text), each wave's rows in the table's order:
+        indexed once, for the municipalities' pages that each look up every wave."""
+        by_wave = self._survey_by_wave.get(item_id)
+        if by_wave is None:
+            by_wave = self._survey_by_wave[item_id] = {}
+            for r in self.survey_rows(item_id):
+                by_wave.setdefault(str(r["wave_id"]), []).append(r)
+        return by_wave
 
     def survey_row(self, wave_id: str, area_id: str, item_id: str = EVENING_SAFETY
                    ) -> dict | None:

@@ -74,9 +74,9 @@ def _survey_findings(data: SiteData, w, area_ids: list[str]) -> list[dict]:
     """Per wave covering the municipality: its areas' shares against the rest."""
     out = []
     ids = set(area_ids)
+    by_wave = data.survey_rows_by_wave(EVENING_SAFETY)
     for wave in data.waves():
-        rows = [r for r in data.survey_rows(EVENING_SAFETY)
-                if str(r["wave_id"]) == wave["wave_id"] and r["area_id"] in ids]
+        rows = [r for r in by_wave.get(wave["wave_id"], []) if r["area_id"] in ids]
         if not rows:
             continue
         overall = next((r for r in data.survey_rows(EVENING_SAFETY, ALL_AREAS)

@@ -42,12 +42,12 @@ class Rules:
         # thousands of times: each answer is worked out once.
         return {}
 
-    def _once(self, key: tuple, work):
+    def _once(self, key: tuple, work, *args):
         memo = self._memo
         try:
             return memo[key]
         except KeyError:
-            memo[key] = value = work()
+            memo[key] = value = work(*args)
             return value
 
     # --- regimes ---------------------------------------------------------
@@ -62,8 +62,7 @@ class Rules:
     def regime_in_force(self, year: int | None) -> str | None:
         if year is None:
             return None
-        return self._once(("in_force", year),
-                          lambda: self.catalogue.regime_in_force(int(year)))
+        return self._once(("in_force", year), self.catalogue.regime_in_force, int(year))
 
     @cached_property
     def rule_change_years(self) -> tuple[int, ...]:
@@ -79,7 +78,7 @@ class Rules:
 
     def criteria(self, regime_id: str) -> list[str]:
         """Every criterion the regime evaluates (counted ones first, in catalogue order)."""
-        return list(self._once(("criteria", regime_id), lambda: self._criteria(regime_id)))
+        return list(self._once(("criteria", regime_id), self._criteria, regime_id))
 
     def _criteria(self, regime_id: str) -> list[str]:
         criteria = list(self.regime(regime_id).criteria)
@@ -88,7 +87,7 @@ class Rules:
 
     def required(self, regime_id: str) -> int:
         """How many of the counted criteria put an area on the regime's first list."""
-        return self._once(("required", regime_id), lambda: self._required(regime_id))
+        return self._once(("required", regime_id), self._required, regime_id)
 
     def _required(self, regime_id: str) -> int:
         regime = self.regime(regime_id)
@@ -103,7 +102,7 @@ class Rules:
     def statuses(self, regime_id: str) -> list[str]:
         """The statuses the regime defines, most severe first: a status that requires
         another is more severe than it; forebyggelse-level ones come last."""
-        return list(self._once(("statuses", regime_id), lambda: self._statuses(regime_id)))
+        return list(self._once(("statuses", regime_id), self._statuses, regime_id))
 
     def _statuses(self, regime_id: str) -> list[str]:
         regime = self.regime(regime_id)
@@ -114,8 +113,10 @@ class Rules:
 
     def list_statuses(self, regime_id: str) -> list[str]:
         """The statuses that put an area on the regime's list (the red ones)."""
-        return list(self._once(("list_statuses", regime_id), lambda: [
-            s for s in self.statuses(regime_id) if not self.is_prevention(regime_id, s)]))
+        return list(self._once(("list_statuses", regime_id), self._list_statuses, regime_id))
+
+    def _list_statuses(self, regime_id: str) -> list[str]:
+        return [s for s in self.statuses(regime_id) if not self.is_prevention(regime_id, s)]
 
     def is_prevention(self, regime_id: str, status: str) -> bool:
         rule = self.regime(regime_id).statuses[status]
@@ -123,8 +124,8 @@ class Rules:
 
     def status_label(self, status: str, regime_id: str | None, lang: str = "da") -> str:
         """The name the status had under the regime ("Ghettoområde" before 2021)."""
-        return self._once(("status_label", status, regime_id, lang),
-                          lambda: self._status_label(status, regime_id, lang))
+        return self._once(("status_label", status, regime_id, lang), self._status_label,
+                          status, regime_id, lang)
 
     def _status_label(self, status: str, regime_id: str | None, lang: str) -> str:
         if status == "kombineret_udlejning":
@@ -154,8 +155,8 @@ class Rules:
                    level: str = "main") -> str | None:
         """The inequality as the law prints it (">", ">=", "<", "<="), None if the
         regime does not use the indicator at that level."""
-        return self._once(("comparison", indicator_id, regime_id, level),
-                          lambda: self._comparison(indicator_id, regime_id, level))
+        return self._once(("comparison", indicator_id, regime_id, level), self._comparison,
+                          indicator_id, regime_id, level)
 
     def _comparison(self, indicator_id: str, regime_id: str | None, level: str) -> str | None:
         if regime_id is None or regime_id not in self.catalogue.regimes:
@@ -168,7 +169,7 @@ class Rules:
 
     def below(self, indicator_id: str) -> bool:
         """Met when the value is below the threshold (K4), in every regime using it."""
-        return self._once(("below", indicator_id), lambda: self._below(indicator_id))
+        return self._once(("below", indicator_id), self._below, indicator_id)
 
     def _below(self, indicator_id: str) -> bool:
         for r in self.regime_ids:
@@ -178,9 +179,12 @@ class Rules:
         return False
 
     def has_prevention_level(self, regime_id: str) -> bool:
-        return self._once(("prevention_level", regime_id), lambda: any(
-            c.forebyggelse_threshold is not None
-            for c in self.regime(regime_id).criteria.values()))
+        return self._once(("prevention_level", regime_id), self._has_prevention_level,
+                          regime_id)
+
+    def _has_prevention_level(self, regime_id: str) -> bool:
+        return any(c.forebyggelse_threshold is not None
+                   for c in self.regime(regime_id).criteria.values())
 
 
 _RULES: Rules | None = None

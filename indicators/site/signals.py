@@ -35,12 +35,11 @@ class Words:
         # The same few labels, asked for on every row of every page: made once each.
         self._labels: dict[tuple, str] = {}
 
-    def _once(self, key: tuple, work) -> str:
-        try:
-            return self._labels[key]
-        except KeyError:
-            self._labels[key] = text = work()
-            return text
+    def _once(self, key: tuple, work, *args) -> str:
+        text = self._labels.get(key)
+        if text is None:
+            text = self._labels[key] = work(*args)
+        return text
 
     @classmethod
     def load(cls, lang: str, data: SiteData) -> Words:
@@ -58,14 +57,16 @@ class Words:
         return self.t(f"rules.indicator.{indicator_id}.title")
 
     def indicator_label(self, indicator_id: str) -> str:
-        return self._once(("indicator", indicator_id), lambda: (
-            f"{self.indicator_code(indicator_id)} {self.indicator_title(indicator_id)}"))
+        return self._once(("indicator", indicator_id), self._indicator_label, indicator_id)
+
+    def _indicator_label(self, indicator_id: str) -> str:
+        return f"{self.indicator_code(indicator_id)} {self.indicator_title(indicator_id)}"
 
     def status_label(self, status: str, regime: str | None) -> str:
         return self.data.rules.status_label(status, regime, self.lang)
 
     def regime_label(self, regime_id: str | None) -> str:
-        return self._once(("regime", regime_id), lambda: self._regime_label(regime_id))
+        return self._once(("regime", regime_id), self._regime_label, regime_id)
 
     def _regime_label(self, regime_id: str | None) -> str:
         if regime_id is None:
@@ -86,8 +87,8 @@ class Words:
         return self.t(f"rules.colour.{colour}.meaning")
 
     def comparison(self, indicator_id: str, regime: str | None, level: str = "main") -> str:
-        return self._once(("comparison", indicator_id, regime, level),
-                          lambda: self._comparison(indicator_id, regime, level))
+        return self._once(("comparison", indicator_id, regime, level), self._comparison,
+                          indicator_id, regime, level)
 
     def _comparison(self, indicator_id: str, regime: str | None, level: str) -> str:
         comparison = self.data.rules.comparison(indicator_id, regime, level) or (
