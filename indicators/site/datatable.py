@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,16 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from indicators.site import xlsx_table
-from indicators.site.formatting import DA, Locale, locale, rounded
+from indicators.site.formatting import (
+    _SCALE,
+    DA,
+    MINUS,
+    NBSP,
+    Locale,
+    locale,
+    rounded,
+    rounded_digits,
+)
 from indicators.site.messages import Messages
 from indicators.site.rules import CSS_KEY
 from indicators.site.vocabulary import CATEGORIES
@@ -47,6 +57,9 @@ _DECIMALS = {"int": 0, "dec1": 1, "dec2": 2, "pct1": 1, "pct2": 2, "pp1": 1, "pp
 # The unit a download's header names (downloads.<key> in the message catalogue).
 _UNITS = {"pct1": "unit_percent", "pct2": "unit_percent", "pp1": "unit_points",
           "pp2": "unit_points", "dkk": "unit_kroner"}
+# A column's class by (numeric, secondary).
+_CSS_CLASS = {(False, False): "", (True, False): "num", (False, True): "secondary",
+              (True, True): "num secondary"}
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -71,8 +84,7 @@ class Column:
 
     @property
     def css_class(self) -> str:
-        return " ".join(c for c in ("num" if self.is_number else "",
-                                    "secondary" if self.secondary else "") if c)
+        return _CSS_CLASS[self.kind in _DECIMALS, bool(self.secondary)]
 
     def decimals(self, row: dict | None = None) -> int:
         if row is not None and self.decimals_key and row.get(self.decimals_key) is not None:
@@ -88,7 +100,13 @@ class Column:
         key = _UNITS.get(self.kind) or ("unit_persons" if self.unit == "persons" else None)
         if key is None:
             return self.label
-        return Messages.load(lang).t(f"downloads.{key}", label=self.label)
+        # Asked per column of every table, page and download alike: remembered.
+        words = _words(lang)
+        remembered = words.get((key, self.label))
+        if remembered is None:
+            remembered = words[key, self.label] = Messages.load(lang).t(
+                f"downloads.{key}", label=self.label)
+        return remembered
 
 
 @dataclass
@@ -108,31 +126,44 @@ class DataTable:
     csv_href: str | None = None
     xlsx_href: str | None = None
     lang: str = "da"
+    # The cells as page, CSV and XLSX write them, worked out once for all three.
+    _cells: _Cells | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def fmt(self) -> Locale:
         return locale(self.lang)
 
+    def cells(self) -> _Cells:
+        """Every cell's HTML, CSV text and XLSX cell, in the table's language: one pass
+        for the page and both downloads (a national site has ~3 million cells a
+        language, and each figure used to be rounded and formatted three times)."""
+        cells = self._cells
+        if (cells is None or cells.lang != self.lang or cells.rows is not self.rows
+                or cells.n_rows != len(self.rows)):
+            cells = self._cells = _Cells.of(self)
+        return cells
+
+    def head_html(self) -> Markup:
+        """The header cells: percentage points carry their unit there (`page_label`)."""
+        cells = []
+        for c in self.columns:
+            opening = f'<th scope="col" class="{c.css_class}">' if c.css_class else (
+                '<th scope="col">')
+            cells.append(f"{opening}{escape(c.page_label(self.lang))}</th>")
+        return Markup("".join(cells))
+
     def body_html(self) -> Markup:
         """The rows as HTML, built in Python: a Jinja loop per cell cost a third of a
         national site's build."""
+        rows = map("".join, zip(*self.cells().html, strict=True)) if self.columns else (
+            "" for _ in self.rows)
+        if not self.row_attributes:
+            return Markup("\n".join([f"<tr>{cells}</tr>" for cells in rows]))
         lines = []
-        fmt = self.fmt
-        # Per column, not per cell: its opening tag and how its cells are read.
-        layout = []
-        for j, column in enumerate(self.columns):
-            classes = column.css_class
-            opening = '<th scope="row">' if j == 0 else (
-                f'<td class="{classes}">' if classes else "<td>")
-            layout.append((column, opening, "</th>" if j == 0 else "</td>"))
-        for i, row in enumerate(self.rows):
-            attributes = "".join(
-                f' {escape(k)}="{escape(v)}"'
-                for k, v in (self.row_attributes[i].items() if self.row_attributes else ()))
-            # An f-string, not "+": "<td>" + Markup(...) would escape the tag.
-            cells = [f"{opening}{cell_html(row.get(c.key), c.kind, fmt, _row_decimals(row, c))}"
-                     f"{closing}" for c, opening, closing in layout]
-            lines.append(f"<tr{attributes}>{''.join(cells)}</tr>")
+        # Not strict: attributes beyond the last row were always ignored.
+        for attributes, cells in zip(self.row_attributes, rows, strict=False):
+            written = "".join(f' {escape(k)}="{escape(v)}"' for k, v in attributes.items())
+            lines.append(f"<tr{written}>{cells}</tr>")
         return Markup("\n".join(lines))
 
 
@@ -225,42 +256,267 @@ def _csv_value(value, kind: str, fmt: Locale = DA, decimals: int | None = None) 
     return neutralise(_text_value(value, kind, fmt))
 
 
+# XLSX cell styles per column kind at its own decimals.
+_STYLES = {k: xlsx_table.NUMBER_STYLE[min(d, 2)] for k, d in _DECIMALS.items()}
+_STYLES["int"] = _STYLES["dkk"] = xlsx_table.NUMBER_STYLE["thousands"]
+_STYLES["year"] = xlsx_table.NUMBER_STYLE[0]
+_TEXT_CELL = ' t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
+
+# A cell as the page, the CSV and the XLSX write it: (the HTML with its <td> or <th>,
+# the CSV text, the XLSX cell after its '<c r="B2"' or None for no cell).
+Cell = tuple[str, str, str | None]
+
+
+def _xlsx_number(number: float, style: int) -> str:
+    return f' s="{style}"><v>{number!r}</v></c>' if style else f"><v>{number!r}</v></c>"
+
+
+def _xlsx_text(text: str) -> str | None:
+    # Text is stored as text (an inline string), never as a formula.
+    return _TEXT_CELL.format(xlsx_table.escape_text(text)) if text else None
+
+
+def _xlsx_style(kind: str, decimals: int) -> int:
+    return (_STYLES[kind] if decimals == _DECIMALS[kind]
+            else xlsx_table.NUMBER_STYLE[min(decimals, 2)])
+
+
+def _cell_slowly(value, column: Column, fmt: Locale, decimals: int | None,
+                 tags: tuple[str, str]) -> Cell:
+    """A cell by the general rules (`cell_html`, `_csv_value`, `_text_value`): the fast
+    paths below must give what this gives, and any value they do not expect comes here."""
+    kind = column.kind
+    html = f"{tags[0]}{cell_html(value, kind, fmt, decimals)}{tags[1]}"
+    csv_text = _csv_value(value, kind, fmt, decimals)
+    if column.is_number and isinstance(value, int | float) and not isinstance(value, bool):
+        # Rounded as the page rounds it (half up on the written decimal).
+        d = _DECIMALS[kind] if decimals is None else decimals
+        return html, csv_text, _xlsx_number(float(rounded(value, d)), _xlsx_style(kind, d))
+    return html, csv_text, _xlsx_text(_text_value(value, kind, fmt))
+
+
+# Cells remembered by what they depend on: the language's formats, the column's kind,
+# decimals and tag, and the value. A national site's ~3 million cells a language hold
+# far fewer distinct figures and names (an area's figures recur across its tables).
+_MEMO: dict[tuple, dict] = {}
+_MEMO_LIMIT = 1 << 18
+
+
+def _memo(*key) -> dict:
+    memo = _MEMO.get(key)
+    if memo is None or len(memo) > _MEMO_LIMIT:
+        memo = _MEMO[key] = {}
+    return memo
+
+
+def _number_cell(value, column: Column, fmt: Locale, d: int, tags: tuple[str, str]
+                 ) -> Cell | None:
+    """A float or int cell of a numeric column, rounded once for page, CSV and XLSX;
+    None where `rounded_digits` does not apply."""
+    fast = rounded_digits(value, d)
+    if fast is None:
+        return None
+    negative, digits = fast
+    kind = column.kind
+    if d:
+        whole, fraction = divmod(digits, _SCALE[d])
+        exact = f"{'-' if negative else ''}{whole}.{fraction:0{d}d}"  # decimal_text
+        csv_text = exact.replace(".", fmt.decimal)
+    else:
+        exact = f"-{digits}" if negative else str(digits)
+        # As str(int(Decimal)): a whole number has no minus zero.
+        csv_text = exact if digits or not negative else "0"
+    if kind == "year":
+        text = str(int(value))
+    elif kind in ("int", "dkk"):
+        # The page writes counts and kroner whole, whatever a row's decimals say.
+        text = fmt.from_digits(negative, digits, 0) if d == 0 else fmt.number(value, 0)
+        if kind == "dkk":
+            text += NBSP + fmt.currency
+    elif d and whole < 1000:
+        # fmt.from_digits without a thousands separator to write.
+        text = f"{whole}{fmt.decimal}{fraction:0{d}d}"
+        if digits:
+            text = (MINUS + text if negative else "+" + text if kind in ("pp1", "pp2")
+                    else text)
+        if kind in ("pct1", "pct2"):
+            text += fmt.percent_sign
+    else:
+        text = fmt.from_digits(negative, digits, d, signed=kind in ("pp1", "pp2"))
+        if kind in ("pct1", "pct2"):
+            text += fmt.percent_sign
+    return (f"{tags[0]}{text}{tags[1]}", csv_text,
+            _xlsx_number(float(exact), _xlsx_style(kind, d)))
+
+
+def _number_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
+                   tags: tuple[str, str]) -> list[Cell]:
+    default = _DECIMALS[column.kind]
+    memos = {}
+    missing = (f'{tags[0]}<span class="unknown">{escape(fmt.unknown)}</span>{tags[1]}',
+               "", None)
+    cells = []
+    for value, decimals in zip(values, row_decimals or [None] * len(values), strict=True):
+        t = type(value)
+        if (t is float or t is int) and value:  # zeros keep their sign: not remembered
+            d = default if decimals is None else decimals
+            memo = memos.get(d)
+            if memo is None:
+                memo = memos[d] = _memo(fmt.lang, column.kind, d, tags)
+            cell = memo.get(value)  # 2 and 2.0 are written alike
+            if cell is None:
+                cell = _number_cell(value, column, fmt, d, tags)
+                if cell is None:
+                    cell = _cell_slowly(value, column, fmt, decimals, tags)
+                else:
+                    memo[value] = cell
+        elif value is None:
+            cell = missing
+        else:
+            cell = None
+            if t is float or t is int:
+                cell = _number_cell(value, column, fmt, default if decimals is None
+                                    else decimals, tags)
+            if cell is None:
+                cell = _cell_slowly(value, column, fmt, decimals, tags)
+        cells.append(cell)
+    return cells
+
+
+def _text_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
+                 tags: tuple[str, str]) -> list[Cell]:
+    memo = _memo(fmt.lang, "text", tags)
+    cells = []
+    for i, value in enumerate(values):
+        if type(value) is str:
+            cell = memo.get(value)
+            if cell is None:
+                cell = memo[value] = _cell_slowly(
+                    value, column, fmt, row_decimals[i] if row_decimals else None, tags)
+        else:
+            cell = _cell_slowly(value, column, fmt, row_decimals[i] if row_decimals else None,
+                                tags)
+        cells.append(cell)
+    return cells
+
+
+def _link_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
+                 tags: tuple[str, str]) -> list[Cell]:
+    cells = []
+    for i, value in enumerate(values):
+        if type(value) is Link and type(value.text) is str and type(value.href) is str:
+            cells.append((f'{tags[0]}<a href="{escape(value.href)}">{escape(value.text)}</a>'
+                          f"{tags[1]}", neutralise(value.text), _xlsx_text(value.text)))
+        else:
+            cells.append(_cell_slowly(value, column, fmt,
+                                      row_decimals[i] if row_decimals else None, tags))
+    return cells
+
+
+# A code's cells depend on the language's words: remembered per catalogue as loaded
+# (an edited catalogue is a new one), as the labels are.
+_WORDS: weakref.WeakKeyDictionary[Messages, dict] = weakref.WeakKeyDictionary()
+
+
+def _words(lang: str) -> dict:
+    messages = Messages.load(lang)
+    words = _WORDS.get(messages)
+    if words is None:
+        words = _WORDS[messages] = {}
+    return words
+
+
+def _code_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
+                 tags: tuple[str, str]) -> list[Cell]:
+    words = _words(fmt.lang)
+    cells = []
+    for i, value in enumerate(values):
+        key = (column.kind, tags, type(value), value)
+        try:
+            cell = words[key]
+        except KeyError:
+            cell = words[key] = _cell_slowly(value, column, fmt, None, tags)
+        except TypeError:  # unhashable: nothing to remember it by
+            cell = _cell_slowly(value, column, fmt,
+                                row_decimals[i] if row_decimals else None, tags)
+        cells.append(cell)
+    return cells
+
+
+def _other_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
+                  tags: tuple[str, str]) -> list[Cell]:
+    return [_cell_slowly(v, column, fmt, row_decimals[i] if row_decimals else None, tags)
+            for i, v in enumerate(values)]
+
+
+_COLUMN_CELLS = {"text": _text_column, "link": _link_column, "category": _code_column,
+                 "bool3": _code_column, **dict.fromkeys(_DECIMALS, _number_column)}
+
+
+@dataclass
+class _Cells:
+    """A table's cells column by column: HTML (in the cell's tag), CSV text and the XLSX
+    cell after its reference (None: no cell)."""
+
+    lang: str
+    rows: list
+    n_rows: int
+    html: list[tuple[str, ...]]
+    csv: list[tuple[str, ...]]
+    xlsx: list[tuple[str | None, ...]]
+
+    @classmethod
+    def of(cls, table: DataTable) -> _Cells:
+        fmt = table.fmt
+        rows = table.rows
+        html, csv_texts, xlsx = [], [], []
+        for j, column in enumerate(table.columns):
+            values = [row.get(column.key) for row in rows]
+            key = column.decimals_key
+            row_decimals = ([None if row.get(key) is None else int(row[key]) for row in rows]
+                            if key else None)
+            classes = column.css_class
+            tags = ('<th scope="row">', "</th>") if j == 0 else (
+                f'<td class="{classes}">' if classes else "<td>", "</td>")
+            cells = _COLUMN_CELLS.get(column.kind, _other_column)(
+                column, values, row_decimals, fmt, tags)
+            if not cells:
+                cells = [(), (), ()]
+            else:
+                cells = list(zip(*cells, strict=True))
+            html.append(cells[0])
+            csv_texts.append(cells[1])
+            xlsx.append(cells[2])
+        return cls(table.lang, rows, len(rows), html, csv_texts, xlsx)
+
+
 def write_csv(table: DataTable, path: Path) -> None:
     fmt = table.fmt
+    cells = table.cells()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=fmt.csv_delimiter, lineterminator="\r\n")
     writer.writerow([neutralise(c.download_label(table.lang)) for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_value(row.get(c.key), c.kind, fmt, _row_decimals(row, c))
-                         for c in table.columns])
+    if table.columns:
+        writer.writerows(zip(*cells.csv, strict=True))
+    else:
+        writer.writerows([] for _ in table.rows)
     path.write_text(buffer.getvalue(), encoding="utf-8-sig")
 
 
 def write_xlsx(table: DataTable, path: Path) -> None:
     msgs = Messages.load(table.lang)
-    fmt = table.fmt
+    cells = table.cells()
     sheet = xlsx_table.Sheet(msgs.t("common.xlsx.sheet"))
-    styles = {k: xlsx_table.NUMBER_STYLE[min(d, 2)] for k, d in _DECIMALS.items()}
-    styles["int"] = styles["dkk"] = xlsx_table.NUMBER_STYLE["thousands"]
-    styles["year"] = xlsx_table.NUMBER_STYLE[0]
     for j, column in enumerate(table.columns):
         label = column.download_label(table.lang)
         sheet.text(0, j, label, xlsx_table.BOLD)
         sheet.width(j, max(12, min(40, len(label) + 2)) if column.is_number else 28)
-    for i, row in enumerate(table.rows, start=1):
-        for j, column in enumerate(table.columns):
-            value = row.get(column.key)
-            if column.is_number and isinstance(value, int | float) and not isinstance(value, bool):
-                # Rounded as the page rounds it (half up on the written decimal).
-                decimals = column.decimals(row)
-                style = (styles[column.kind] if decimals == _DECIMALS[column.kind]
-                         else xlsx_table.NUMBER_STYLE[min(decimals, 2)])
-                sheet.number(i, j, float(rounded(value, decimals)), style)
-            else:
-                # Text is stored as text (an inline string), never as a formula.
-                text = _text_value(value, column.kind, fmt)
-                if text:
-                    sheet.text(i, j, text)
+    letters = [xlsx_table.column_name(j) for j in range(len(table.columns))]
+    for i, row in enumerate(zip(*cells.xlsx, strict=True), start=1):
+        written = "".join([f'<c r="{letter}{i + 1}"{cell}'
+                           for letter, cell in zip(letters, row, strict=True) if cell is not None])
+        if written:  # a row without a cell is left out, as Excel does
+            sheet.rows[i] = [written]
     sheet.freeze(rows=1, cols=1)
     sheet.autofilter(len(table.columns), len(table.rows))
     about = xlsx_table.Sheet(msgs.t("downloads.about_sheet"))

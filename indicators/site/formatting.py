@@ -59,6 +59,42 @@ def _quantize(value, decimals: int) -> Decimal:
 # (equal keys such as 2 and 2.0 round to the same Decimal).
 _remembered = lru_cache(maxsize=1 << 16)(_quantize)
 _STEP = {d: Decimal(1).scaleb(-d) for d in range(7)}
+_SCALE = tuple(10 ** d for d in range(7))
+
+
+def rounded_digits(value, decimals: int) -> tuple[bool, int] | None:
+    """`rounded(value, decimals)` as (its sign bit, its digits as a whole number):
+    -2.675 at 2 decimals is (True, 268), -0.04 at 1 is (True, 0), as the Decimal's
+    sign and digits. Worked out on the float's shortest repr, so it rounds the
+    written decimal half up exactly as `rounded` does, at a fraction of the cost
+    (a national site rounds millions of cells). None where this does not apply
+    (not a plain float or int, exponent notation, nan/inf, odd decimals): then
+    ask `rounded`.
+    """
+    kind = type(value)
+    if kind is float:
+        text = repr(value)
+        if "e" in text or "n" in text or not 0 <= decimals <= 6:
+            return None
+        negative = text[0] == "-"
+        whole, _, fraction = text.lstrip("-").partition(".")
+        if len(fraction) <= decimals:
+            return negative, int(whole + fraction) * _SCALE[decimals - len(fraction)]
+        digits = int(whole + fraction[:decimals])
+        return negative, digits + 1 if fraction[decimals] >= "5" else digits
+    if kind is int and -(10 ** 15) < value < 10 ** 15 and 0 <= decimals <= 6:
+        return value < 0, abs(value) * _SCALE[decimals]
+    return None
+
+
+def decimal_text(negative: bool, digits: int, decimals: int) -> str:
+    """The rounded figure as f"{decimal:.{decimals}f}" writes it: "-2.68", "-0.0", "13"
+    (float() of it is the XLSX cell's number, minus zero included)."""
+    sign = "-" if negative else ""
+    if not decimals:
+        return f"{sign}{digits}"
+    whole, fraction = divmod(digits, _SCALE[decimals])
+    return f"{sign}{whole}.{fraction:0{decimals}d}"
 
 
 def aligned_decimals(value, threshold, *, minimum: int = 1, exact_up_to: int = 2,
@@ -108,6 +144,9 @@ class Locale:
         """1234.5 -> "1.234,5" (da) / "1,234.5" (en); None/NaN -> "ukendt"/"unknown"."""
         if is_missing(value):
             return self.unknown
+        fast = rounded_digits(value, decimals)
+        if fast is not None:
+            return self.from_digits(*fast, decimals, thousands=thousands, signed=signed)
         r = rounded(value, decimals)
         text = f"{abs(r):,.{decimals}f}"
         text = text.replace(",", "\x00").replace(".", self.decimal).replace(
@@ -115,6 +154,23 @@ class Locale:
         if r < 0:
             return MINUS + text
         if signed and r != 0:
+            return "+" + text
+        return text  # a value that rounds to zero has no sign ("no minus zero")
+
+    def from_digits(self, negative: bool, digits: int, decimals: int, *,
+                    thousands: bool = True, signed: bool = False) -> str:
+        """`number` of a figure already rounded by `rounded_digits`."""
+        if decimals:
+            whole, fraction = divmod(digits, _SCALE[decimals])
+            text = f"{whole:,}{self.decimal}{fraction:0{decimals}d}" if whole < 1000 else (
+                f"{whole:,}".replace(",", self.thousands if thousands else "")
+                + f"{self.decimal}{fraction:0{decimals}d}")
+        else:
+            text = f"{digits:,}".replace(",", self.thousands if thousands else "") if (
+                digits >= 1000) else str(digits)
+        if negative and digits:
+            return MINUS + text
+        if signed and digits:
             return "+" + text
         return text  # a value that rounds to zero has no sign ("no minus zero")
 
@@ -142,6 +198,11 @@ class Locale:
         """For CSV files read by the language's Excel: no thousands separator."""
         if is_missing(value):
             return ""
+        fast = rounded_digits(value, decimals)
+        if fast is not None:
+            if not decimals:  # str(int(Decimal)): a whole number has no minus zero
+                return f"-{fast[1]}" if fast[0] and fast[1] else str(fast[1])
+            return decimal_text(*fast, decimals).replace(".", self.decimal)
         r = rounded(value, decimals)
         text = f"{r:.{decimals}f}" if decimals else str(int(r))
         return text.replace(".", self.decimal)

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 import struct
 import zlib
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 
 from indicators.excel_cells import column_letter
@@ -82,17 +83,26 @@ _REL = ('<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/offic
         '2006/relationships/{kind}" Target="{target}"/>')
 
 
-def _letter(col: int) -> str:
+def column_name(col: int) -> str:
+    """0 -> A, 26 -> AA."""
     return _LETTERS[col] if col < len(_LETTERS) else column_letter(col)
+
+
+_letter = column_name
 
 
 def _attribute(text: str) -> str:
     return _text(text).replace('"', "&quot;")
 
 
-def _text(text: str) -> str:
+def escape_text(text: str) -> str:
+    """Text as a cell's XML holds it: markup characters escaped, control characters
+    (which XML 1.0 cannot hold) dropped."""
     text = _CONTROL.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return text
+
+
+_text = escape_text
 
 
 class Sheet:
@@ -174,22 +184,44 @@ def _absolute(ref: str) -> str:
     return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
 
 
-def parts(sheets: list[Sheet]) -> dict[str, str]:
-    """The workbook's parts by their names in the archive, in the order written."""
+@cache
+def _fixed_parts(n_sheets: int) -> tuple[tuple[str, str], ...]:
+    """The parts that depend on nothing but the number of sheets, in the order written,
+    with None where the workbook part goes."""
     rels = "".join(_REL.format(n=i, kind="worksheet", target=f"worksheets/sheet{i}.xml")
-                   for i in range(1, len(sheets) + 1))
-    rels += _REL.format(n=len(sheets) + 1, kind="styles", target="styles.xml")
-    out = {
-        "[Content_Types].xml": _CONTENT_TYPES.format(sheets="".join(
-            _SHEET_TYPE.format(n=i) for i in range(1, len(sheets) + 1))),
-        "_rels/.rels": _ROOT_RELS,
-        "xl/workbook.xml": _workbook(sheets),
-        "xl/_rels/workbook.xml.rels": (
+                   for i in range(1, n_sheets + 1))
+    rels += _REL.format(n=n_sheets + 1, kind="styles", target="styles.xml")
+    return (
+        ("[Content_Types].xml", _CONTENT_TYPES.format(sheets="".join(
+            _SHEET_TYPE.format(n=i) for i in range(1, n_sheets + 1)))),
+        ("_rels/.rels", _ROOT_RELS),
+        ("xl/workbook.xml", None),
+        ("xl/_rels/workbook.xml.rels", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f"{rels}</Relationships>"),
-        **_PARTS,
-    }
+            f"{rels}</Relationships>")),
+        *_PARTS.items(),
+    )
+
+
+@dataclass
+class _Named:
+    name: str
+    filter: str | None
+
+
+@lru_cache(maxsize=1024)
+def _workbook_of(names: tuple[str, ...], filters: tuple[str | None, ...]) -> str:
+    # Tables of the same shape share their workbook part (sheet names, filter range).
+    return _workbook([_Named(n, f) for n, f in zip(names, filters, strict=True)])
+
+
+def parts(sheets: list[Sheet]) -> dict[str, str]:
+    """The workbook's parts by their names in the archive, in the order written."""
+    out = {}
+    for name, body in _fixed_parts(len(sheets)):
+        out[name] = body if body is not None else _workbook_of(
+            tuple(s.name for s in sheets), tuple(s.filter for s in sheets))
     for i, sheet in enumerate(sheets, start=1):
         out[f"xl/worksheets/sheet{i}.xml"] = sheet.xml()
     return out
@@ -211,26 +243,36 @@ def _deflate(body: str) -> tuple[bytes, bytes]:
     return data, struct.pack("<3L", zlib.crc32(raw), len(data), len(raw))
 
 
-@cache
-def _deflate_shared(body: str) -> tuple[bytes, bytes]:
-    return _deflate(body)
+def _records(name: str, body: str) -> tuple[bytes, bytes]:
+    """(the part's local header and data, its central directory entry up to the
+    offset of its local header)."""
+    data, sizes = _deflate(body)
+    encoded = name.encode("ascii")
+    local = (struct.pack("<4s2B4H", b"PK\x03\x04", _VERSION, 0, 0, _DEFLATED,
+                         _DOS_TIME, _DOS_DATE)
+             + sizes + struct.pack("<2H", len(encoded), 0) + encoded + data)
+    central = (struct.pack("<4s4B4H", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0,
+                           0, _DEFLATED, _DOS_TIME, _DOS_DATE)
+               + sizes + struct.pack("<5HL", len(encoded), 0, 0, 0, 0, _MODE))
+    return local, central + encoded
+
+
+# The parts every workbook shares are deflated once per process; a workbook part is
+# shared by the tables of one shape.
+_shared_records = cache(_records)
+_workbook_records = lru_cache(maxsize=1024)(_records)
 
 
 def _archive(named: dict[str, str], shared: set[str]) -> bytes:
     local, central = [], []
     offset = 0
     for name, body in named.items():
-        data, sizes = (_deflate_shared if name in shared else _deflate)(body)
-        encoded = name.encode("ascii")
-        record = (struct.pack("<4s2B4H", b"PK\x03\x04", _VERSION, 0, 0, _DEFLATED,
-                              _DOS_TIME, _DOS_DATE)
-                  + sizes + struct.pack("<2H", len(encoded), 0) + encoded + data)
-        central.append(struct.pack("<4s4B4H", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0,
-                                   0, _DEFLATED, _DOS_TIME, _DOS_DATE)
-                       + sizes + struct.pack("<5HLL", len(encoded), 0, 0, 0, 0, _MODE, offset)
-                       + encoded)
-        local.append(record)
-        offset += len(record)
+        head, entry = (_shared_records if name in shared else _workbook_records
+                       if name == "xl/workbook.xml" else _records)(name, body)
+        # The entry ends with the part's name; its local header's offset goes before it.
+        central.append(entry[:-len(name)] + struct.pack("<L", offset) + entry[-len(name):])
+        local.append(head)
+        offset += len(head)
     directory = b"".join(central)
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central),
                       len(directory), offset, 0)

@@ -3,9 +3,19 @@ import random
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from indicators.site import danish
-from indicators.site.formatting import DA, EN, aligned_decimals, rounded
+from indicators.site.formatting import (
+    DA,
+    EN,
+    MINUS,
+    aligned_decimals,
+    decimal_text,
+    rounded,
+    rounded_digits,
+)
 
 
 @pytest.mark.parametrize(("value", "decimals", "expected"), [
@@ -133,3 +143,67 @@ def test_threshold_decimals_make_the_shown_subtraction_hold():
         value = round(threshold + rng.uniform(-8, 8), rng.choice([1, 2, 4, 10]))
         decimals_seen.add(_subtraction_holds(value, threshold))
     assert 1 in decimals_seen and 2 in decimals_seen
+
+
+# The Decimal path the fast formatting replaced, kept as the oracle: every figure on the
+# site, in its CSV and in its XLSX must come out as it did.
+def _oracle_number(fmt, value, decimals, *, thousands=True, signed=False):
+    r = rounded(value, decimals)
+    text = f"{abs(r):,.{decimals}f}"
+    text = text.replace(",", "\x00").replace(".", fmt.decimal).replace(
+        "\x00", fmt.thousands if thousands else "")
+    if r < 0:
+        return MINUS + text
+    if signed and r != 0:
+        return "+" + text
+    return text
+
+
+def _oracle_plain(fmt, value, decimals):
+    r = rounded(value, decimals)
+    text = f"{r:.{decimals}f}" if decimals else str(int(r))
+    return text.replace(".", fmt.decimal)
+
+
+# Floats as the tables hold them: shares, rates and kroner with few decimals, halves
+# that round up on the written digit, tiny and huge magnitudes, both zeros.
+_figures = st.one_of(
+    # Up to where the Decimal path itself works (28 digits).
+    st.floats(min_value=-1e20, max_value=1e20),
+    st.floats(min_value=-1e7, max_value=1e7, allow_nan=False),
+    st.builds(lambda n, d: round(n / 10 ** d, 6), st.integers(-10 ** 9, 10 ** 9),
+              st.integers(0, 6)),
+    st.builds(lambda n, d: (n + 0.5) / 10 ** d, st.integers(-10 ** 6, 10 ** 6),
+              st.integers(0, 5)),
+    st.integers(-10 ** 16, 10 ** 16),
+    st.sampled_from([0.0, -0.0, 0, 2.675, -2.675, 0.05, -0.05, 1e16, 9.999999999999999e15,
+                     1e-05, 0.0001, 1234567.891, -0.04, 0.45, 44.25]),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=_figures, decimals=st.integers(0, 6), thousands=st.booleans(),
+       signed=st.booleans())
+@example(value=-0.0, decimals=1, thousands=True, signed=True)
+@example(value=-0.04, decimals=0, thousands=True, signed=False)
+def test_fast_number_formatting_writes_what_the_decimal_path_wrote(value, decimals,
+                                                                   thousands, signed):
+    for fmt in (DA, EN):
+        assert fmt.number(value, decimals, thousands=thousands, signed=signed) == \
+            _oracle_number(fmt, value, decimals, thousands=thousands, signed=signed)
+        assert fmt.plain_number(value, decimals) == _oracle_plain(fmt, value, decimals)
+    fast = rounded_digits(value, decimals)
+    if fast is not None:
+        # The XLSX cell's number, and the Decimal itself, digit for digit and sign.
+        text = decimal_text(*fast, decimals)
+        assert text == f"{rounded(value, decimals):.{decimals}f}"
+        assert repr(float(text)) == repr(float(rounded(value, decimals)))
+
+
+def test_fast_rounding_falls_back_where_it_does_not_apply():
+    assert rounded_digits(1e16, 1) is None and rounded_digits(1e-05, 2) is None
+    assert rounded_digits(float("nan"), 1) is None and rounded_digits(True, 0) is None
+    assert rounded_digits(Decimal("2.5"), 0) is None
+    assert rounded_digits(-2.675, 2) == (True, 268) and rounded_digits(-0.04, 1) == (True, 0)
+    assert DA.number(1e16, 0) == "10.000.000.000.000.000"
+    assert DA.plain_number(-0.04, 1) == "-0,0" and DA.number(-0.04, 1) == "0,0"
