@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -78,6 +77,8 @@ class Browser:
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         self.driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
         self.driver.set_page_load_timeout(60)
+        # The page-side waits below end themselves (their own deadlines) well before this.
+        self.driver.set_script_timeout(600)
         self.driver.execute_cdp_cmd("Network.enable", {})
         if block_network:
             # Anything over http(s) is refused; served pages are tested with
@@ -104,21 +105,18 @@ class Browser:
         return console, requests
 
     def open(self, url: str, wait_s: float = 30) -> PageReport:
-        """Load a page and wait until site.js has drawn it (body[data-ready])."""
+        """Load a page and wait until site.js has drawn it (body[data-ready]), then until
+        the page has settled (READY_JS)."""
         self._drain_logs()
         self.driver.get(url)
-        deadline = time.monotonic() + wait_s
-        script = ("return document.readyState === 'complete' && "
-                  "(document.body.getAttribute('data-ready') === 'true' || "
-                  "!document.querySelector('script[src$=\"site.js\"]'));")
-        while time.monotonic() < deadline:
-            if self.driver.execute_script(script):
-                break
-            time.sleep(0.1)
-        # Plotly draws synchronously in newPlot; a short settle lets late errors surface.
-        time.sleep(0.3)
+        self.driver.execute_async_script(READY_JS, wait_s * 1000)
         console, requests = self._drain_logs()
         return PageReport(url=url, console=console, requests=requests)
+
+    def draw_every_chart(self, drawn: str = "[data-drawn]", per_chart_s: float = 1) -> int:
+        """Scroll each chart into view (site.js draws a chart when it comes into view) and
+        wait until it matches `drawn` or `per_chart_s` has passed; returns the count."""
+        return self.driver.execute_async_script(DRAW_EVERY_CHART_JS, drawn, per_chart_s * 1000)
 
     def run(self, script: str, *args):
         return self.driver.execute_script(script, *args)
@@ -141,6 +139,50 @@ class Browser:
         path.write_bytes(base64.b64decode(pdf["data"]))
         return path
 
+
+# Waits inside the page, in one round trip each, instead of polling it from here. Ready:
+# site.js has run (or the page has no site.js); settled: two animation frames and a task
+# later, so the charts in view, which the IntersectionObserver draws at the first frame, are
+# drawn and anything they logged is in the console log (at most 0.3 s, the fixed settle
+# this replaces, should a headless frame never come).
+READY_JS = """
+const [waitMs, done] = arguments;
+const deadline = performance.now() + waitMs;
+function settle() {
+  let finished = false;
+  const finish = () => { if (!finished) { finished = true; done(true); } };
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(finish, 0)));
+  setTimeout(finish, 300);
+}
+function check() {
+  const ready = document.readyState === 'complete' && (
+    document.body.getAttribute('data-ready') === 'true' ||
+    !document.querySelector('script[src$="site.js"]'));
+  if (ready || performance.now() > deadline) { settle(); } else { setTimeout(check, 10); }
+}
+check();
+"""
+
+DRAW_EVERY_CHART_JS = """
+const [drawn, perChartMs, done] = arguments;
+const plots = [...document.querySelectorAll('.plot[data-figure]')];
+let i = 0;
+function next() {
+  if (i >= plots.length) { done(plots.length); return; }
+  const plot = plots[i];
+  plot.scrollIntoView();
+  const deadline = performance.now() + perChartMs;
+  (function wait() {
+    if (plot.matches(drawn) || plot.querySelector(drawn) || performance.now() > deadline) {
+      i += 1;
+      next();
+    } else {
+      setTimeout(wait, 5);
+    }
+  })();
+}
+next();
+"""
 
 # Read what a drawn page holds: per chart, whether Plotly made its SVG and
 # how many data points it draws.

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -68,15 +67,7 @@ def _open_ok(browser: Browser, url: str):
 
 def _scroll_every_chart_into_view(browser: Browser) -> None:
     """Charts draw when they scroll into view (site.js): bring each one into view."""
-    count = browser.run("return document.querySelectorAll('.plot[data-figure]').length")
-    for i in range(count):
-        browser.run("document.querySelectorAll('.plot[data-figure]')[arguments[0]]"
-                    ".scrollIntoView()", i)
-        for _ in range(50):
-            if browser.run("return !!document.querySelectorAll('.plot[data-figure]')"
-                           "[arguments[0]].getAttribute('data-drawn')", i):
-                break
-            time.sleep(0.02)
+    browser.draw_every_chart("[data-drawn]", per_chart_s=1)
 
 
 def _assert_charts_drawn(browser: Browser, where: str) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -64,15 +63,7 @@ def print_pdf(browser: Browser, url: str, path: Path) -> bytes:
 
 def _draw_every_chart(browser: Browser) -> None:
     """Charts draw when scrolled into view: bring each one into view, then go back up."""
-    count = browser.run("return document.querySelectorAll('.plot[data-figure]').length")
-    for i in range(count):
-        browser.run("document.querySelectorAll('.plot[data-figure]')[arguments[0]]"
-                    ".scrollIntoView()", i)
-        for _ in range(100):
-            if browser.run("return !!document.querySelectorAll('.plot[data-figure]')"
-                           "[arguments[0]].querySelector('svg.main-svg')", i):
-                break
-            time.sleep(0.02)
+    browser.draw_every_chart("svg.main-svg", per_chart_s=2)
     browser.run("window.scrollTo(0, 0)")
 
 
