@@ -15,8 +15,10 @@ calculated, a merged range) is an error naming the cell.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -91,17 +93,21 @@ def delivery_date(name: str) -> date | None:
 
 
 def _normalise_maal(frame: pl.DataFrame, labels: DeliveryLabels | None) -> pl.DataFrame:
-    """Map a delivery's own names to maal codes; codes match case-insensitively."""
+    """Map a delivery's own names to maal codes; codes match case-insensitively. Worked
+    out once per distinct name (a delivery has a few dozen), not once per cell."""
     lookup = {code: code for code in load_measures().measures}
     if labels:
         lookup.update(labels.lookup())
-    key = pl.col("maal").str.strip_chars().str.to_lowercase()
-    return frame.with_columns(
-        pl.when(key.is_in(list(lookup)))
-        .then(key.replace_strict(lookup, default=None))
-        .otherwise(pl.col("maal"))
-        .alias("maal")
+    renamed = (
+        frame.select(pl.col("maal").unique().drop_nulls())
+        .with_columns(
+            pl.col("maal").str.strip_chars().str.to_lowercase()
+            .replace_strict(lookup, default=None, return_dtype=pl.Utf8).alias("code"))
+        .filter(pl.col("code").is_not_null() & (pl.col("code") != pl.col("maal")))
     )
+    if renamed.is_empty():
+        return frame
+    return frame.with_columns(pl.col("maal").replace(renamed["maal"], renamed["code"]))
 
 
 def read_kaas_csv(path: Path, name: str, labels: DeliveryLabels | None) -> pl.DataFrame:
@@ -112,12 +118,18 @@ def read_kaas_csv(path: Path, name: str, labels: DeliveryLabels | None) -> pl.Da
     return _records(typed, name, pl.format("row {}", pl.col("_row")))
 
 
-def _validate(frame: pl.DataFrame, schema: FileSchema, name: str) -> pl.DataFrame:
+Locate = Callable[[pl.DataFrame], pl.DataFrame]
+
+
+def _validate(frame: pl.DataFrame, schema: FileSchema, name: str,
+              locate: Locate | None = None, sheet: str | None = None) -> pl.DataFrame:
     """Cell types, then the rules across a row (persons are whole) and across rows (each
-    key once in a file)."""
-    typed = validate_frame(frame.with_columns(pl.col("vaerdi").alias("_text")), schema, name)
-    _check_whole_persons(typed, name)
-    _check_unique_keys(typed, name)
+    key once in a file). `locate` adds the cells' `_where_<column>` and `_sheet` to rows
+    that are reported (a workbook's cells; see validate_frame)."""
+    typed = validate_frame(frame.with_columns(pl.col("vaerdi").alias("_text")), schema, name,
+                           locate)
+    _check_whole_persons(typed, name, locate)
+    _check_unique_keys(typed, name, schema, sheet)
     return typed
 
 
@@ -127,7 +139,7 @@ _THOUSANDS_LIKE = r"^\d{1,3}[.,]\d{3}$"
 _FRACTION = r"^\d+[.,]\d*[1-9]\d*$"
 
 
-def _check_whole_persons(typed: pl.DataFrame, name: str) -> None:
+def _check_whole_persons(typed: pl.DataFrame, name: str, locate: Locate | None = None) -> None:
     """A count of persons is a whole number (full-time persons and amounts may have
     decimals). Under the contract's decimal point `1.290` is 1.29 persons; it is
     refused, never read as 1.29 or as 1290."""
@@ -136,8 +148,13 @@ def _check_whole_persons(typed: pl.DataFrame, name: str) -> None:
         pl.col("maal").is_in(whole_number_measures())
         & (text.str.contains(_FRACTION) | text.str.contains(_THOUSANDS_LIKE))
     )
+    if bad.is_empty():
+        return
+    bad = bad.head(MAX_PROBLEMS)
+    if locate is not None:
+        bad = locate(bad)
     problems = []
-    for record in bad.head(MAX_PROBLEMS).iter_rows(named=True):
+    for record in bad.iter_rows(named=True):
         found = record["_text"]
         hint = (
             f"; {found} looks like a number with a thousands separator, which the contract "
@@ -159,12 +176,13 @@ def _counts(maal: str) -> str:
     return "counts persons" if load_measures().measures[maal].unit == "personer" else "is a count"
 
 
-def _check_unique_keys(typed: pl.DataFrame, name: str) -> None:
+def _check_unique_keys(typed: pl.DataFrame, name: str, schema: FileSchema,
+                       sheet: str | None = None) -> None:
     """Within one file each (afdeling_id, aar, maal) is given once: otherwise the row read
     last would win without anyone choosing it."""
-    dupes = typed.filter(pl.struct(KEY).is_duplicated())
-    if dupes.is_empty():
+    if not _packed_key(typed, schema).is_duplicated().any():
         return
+    dupes = typed.filter(pl.struct(KEY).is_duplicated())
     # In the wide layout a repeated row repeats every year: report rows, not cells.
     by_rows = (
         dupes.group_by(KEY).agg(pl.col("_row").unique().sort().alias("rows"))
@@ -172,7 +190,6 @@ def _check_unique_keys(typed: pl.DataFrame, name: str) -> None:
         .agg(pl.col("aar").sort().alias("years"))
         .sort(pl.col("rows").list.first())
     )
-    sheet = typed["_sheet"][0] if "_sheet" in typed.columns else None
     problems = []
     for record in by_rows.head(MAX_PROBLEMS).iter_rows(named=True):
         rows = record["rows"]
@@ -185,6 +202,28 @@ def _check_unique_keys(typed: pl.DataFrame, name: str) -> None:
             row=rows[0], column="afdeling_id", sheet=sheet,
         ))
     raise InputError(problems)
+
+
+def _packed_key(typed: pl.DataFrame, schema: FileSchema) -> pl.Series:
+    """(afdeling_id, aar, maal) of validated cells as one integer, equal exactly when the
+    keys are: hashing one integer per cell is many times cheaper than a struct of three.
+    The afdeling is NNN-NNNN (its pattern), the year within the schema's bounds and the
+    maal one of the allowed names, so the mixed radix below never overflows 64 bits."""
+    allowed = list(dict.fromkeys(schema.column("maal").allowed or []))
+    year = schema.column("aar")
+    afdeling = pl.col("afdeling_id")
+    years = year.maximum - year.minimum + 1
+    return typed.select(
+        (
+            (
+                (afdeling.str.slice(0, 3).cast(pl.UInt64) * 10_000
+                 + afdeling.str.slice(4, 4).cast(pl.UInt64)) * years
+                + (pl.col("aar") - year.minimum).cast(pl.UInt64)
+            ) * len(allowed)
+            + pl.col("maal").replace_strict(allowed, range(len(allowed)),
+                                            return_dtype=pl.UInt64)
+        ).alias("key")
+    ).to_series()
 
 
 def _year_list(years: list[int]) -> str:
@@ -250,26 +289,38 @@ def read_kaas_xlsx(path: Path, name: str, labels: DeliveryLabels | None) -> pl.D
     body = grid.slice(header_index + 1).with_row_index("_i")
     body = body.with_columns((pl.col("_i") + excel_header_row + 1).cast(pl.Int64).alias("_row"))
     body = body.filter(~pl.all_horizontal(pl.col(c).is_null() for c in cols))
+    # The row's afdeling and maal once, before each year's column becomes a cell.
+    body = _normalise_maal(body.with_columns(
+        pl.col(cols[0]).str.strip_chars().alias("afdeling_id"),
+        pl.col(cols[1]).str.strip_chars().alias("maal"),
+    ), labels)
     long = pl.concat(
         [
             body.select(
-                pl.col(cols[0]).str.strip_chars().alias("afdeling_id"),
+                pl.col("afdeling_id"),
                 pl.lit(str(year)).alias("aar"),
-                pl.col(cols[1]).str.strip_chars().alias("maal"),
+                pl.col("maal"),
                 pl.col(column).str.strip_chars().alias("vaerdi"),
                 pl.col("_row"),
-                pl.lit(sheet_name).alias("_sheet"),
-                pl.format("A{}", pl.col("_row")).alias("_where_afdeling_id"),
-                pl.format("B{}", pl.col("_row")).alias("_where_maal"),
-                pl.format(f"{letter}{{}}", pl.col("_row")).alias("_where_vaerdi"),
-                pl.format(f"{letter}{excel_header_row}").alias("_where_aar"),
+                pl.lit(letter).alias("_letter"),
             )
             for column, year, letter in year_columns
         ]
     )
-    long = _normalise_maal(long, labels)
-    typed = _validate(long, kaas_schema(labels), name)
-    location = pl.format("sheet {} cell {}", pl.col("_sheet"), pl.col("_where_vaerdi"))
+
+    def locate(rows: pl.DataFrame) -> pl.DataFrame:
+        """Sheet and cell of each reported row, for the rows reported only."""
+        return rows.with_columns(
+            pl.lit(sheet_name).alias("_sheet"),
+            pl.format("A{}", pl.col("_row")).alias("_where_afdeling_id"),
+            pl.format("B{}", pl.col("_row")).alias("_where_maal"),
+            pl.format("{}{}", pl.col("_letter"), pl.col("_row")).alias("_where_vaerdi"),
+            pl.format("{}{}", pl.col("_letter"), pl.lit(excel_header_row)).alias("_where_aar"),
+        )
+
+    typed = _validate(long, kaas_schema(labels), name, locate, sheet_name)
+    location = pl.format("sheet {} cell {}{}", pl.lit(sheet_name), pl.col("_letter"),
+                         pl.col("_row"))
     return _records(typed, name, location)
 
 
@@ -340,23 +391,25 @@ KEY = ["afdeling_id", "aar", "maal"]
 def combine_deliveries(records: list[pl.DataFrame]) -> CombinedKaas:
     """Apply deliveries in date order; the later value wins, revisions are kept."""
     frame = pl.concat(records) if records else pl.DataFrame(schema=RECORD_SCHEMA)
-    frame = frame.with_columns(
-        pl.when(pl.col("suppressed"))
-        .then(pl.lit(".."))
-        .otherwise(_plain_decimal(pl.col("vaerdi")))
-        .alias("_shown")
+    # In delivery order a key's cells are adjacent, the last one wins, and the key is
+    # disputed where a cell differs from the one before it. Only the order and a cell
+    # number per key are sorted; the frame is moved once, for the values kept.
+    positions, cells = _delivery_order(frame)
+    steps = pl.DataFrame({
+        "cell": cells,
+        "vaerdi": frame["vaerdi"].gather(positions),
+        "suppressed": frame["suppressed"].gather(positions),
+    }).select(
+        pl.col("cell"),
+        (pl.col("cell") == pl.col("cell").shift(1)).fill_null(False).alias("same_as_before"),
+        (pl.col("cell") != pl.col("cell").shift(-1)).fill_null(True).alias("last"),
+        _shown_differs().alias("differs"),
     )
-    # One sort does it all: in delivery order, a key's cells are adjacent, the last one
-    # wins, and the key is disputed where a cell differs from the one before it.
-    ordered = frame.sort([*KEY, "delivery_date", "source_file"], nulls_last=False)
-    same_as_before = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in KEY)
-    same_as_next = pl.all_horizontal(pl.col(k) == pl.col(k).shift(-1) for k in KEY)
-    disputed = ordered.filter(
-        same_as_before.fill_null(False) & (pl.col("_shown") != pl.col("_shown").shift(1))
-    ).select(KEY).unique()
-    candidates = ordered.join(disputed, on=KEY, how="semi")
+    disputed = steps.filter(pl.col("same_as_before") & pl.col("differs"))["cell"].unique()
+    candidates = frame[positions.filter(steps["cell"].is_in(disputed.implode()))]
+    candidates = candidates.with_columns(_shown(pl.col("vaerdi"), pl.col("suppressed")))
     _raise_on_unordered_conflicts(candidates)
-    values = ordered.filter(~same_as_next.fill_null(False)).drop("_shown", "delivery_date")
+    values = frame.drop("delivery_date")[positions.filter(steps["last"])]
     history = candidates.sort([*KEY, "delivery_date", "source_file"]).with_columns(
         pl.col("_shown").shift(1).over(KEY).alias("old_value"),
         pl.col("source_file").shift(1).over(KEY).alias("old_file"),
@@ -374,6 +427,85 @@ def combine_deliveries(records: list[pl.DataFrame]) -> CombinedKaas:
         pl.col("delivery_date").alias("new_delivery_date"),
     )
     return CombinedKaas(values=values, revisions=revisions.sort(KEY))
+
+
+def _shown(value: pl.Expr, suppressed: pl.Expr) -> pl.Expr:
+    """A cell as compared and as a revision records it: '..' or the plain decimal."""
+    return pl.when(suppressed).then(pl.lit("..")).otherwise(_plain_decimal(value)).alias("_shown")
+
+
+def _shown_differs() -> pl.Expr:
+    """`_shown != _shown.shift(1)` over `vaerdi` and `suppressed`, without writing every
+    cell as text: '..' equals '..'; '..' and a number differ; two numbers differ as
+    decimals do (their plain text is the decimal's, at one scale); a missing number
+    compares as null, as its missing text did."""
+    value, before = pl.col("vaerdi"), pl.col("vaerdi").shift(1)
+    now = pl.col("suppressed").fill_null(False)
+    then = now.shift(1)
+    return (
+        pl.when(now & then).then(pl.lit(False))
+        .when(now).then(pl.when(before.is_not_null()).then(pl.lit(True)))
+        .when(then).then(pl.when(value.is_not_null()).then(pl.lit(True)))
+        .otherwise(value != before)
+    )
+
+
+def _delivery_order(frame: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """(the row positions in the order of a sort by KEY, delivery_date and source_file,
+    nulls first; a number per key in that order, equal where the key equals the one
+    before).
+
+    A national set is millions of cells, and sorting (and so moving) five columns of
+    them, three of text, was most of the step. Each column is instead replaced by a
+    small integer in the same order (a text's rank among its distinct values, which
+    are few: afdelinger, measures, files; a year's distance from the first), and these
+    are the digits of one mixed-radix integer: one integer sort orders by all five. A
+    missing key (never in validated records) or a file with two dates falls back to the
+    sort by the columns themselves."""
+    # A delivery's cells come as one run of rows; its rank is found once per run.
+    file, when = pl.col("source_file"), pl.col("delivery_date")
+    starts = frame.select(
+        ((file != file.shift(1)) | when.ne_missing(when.shift(1))).fill_null(True)
+    ).to_series()
+    runs = frame.filter(starts).select("source_file", "delivery_date")
+    files = runs.unique().sort(["delivery_date", "source_file"], nulls_last=False)
+    years = frame.select(pl.col("aar").min().alias("first"), pl.col("aar").max().alias("last"))
+    first_year, last_year = years.row(0)
+    texts = {k: frame[k].unique().sort() for k in ("afdeling_id", "maal")}
+    if frame.is_empty():
+        return pl.Series([], dtype=pl.get_index_type()), pl.Series([], dtype=pl.UInt64)
+    radix = {"afdeling_id": len(texts["afdeling_id"]), "aar": last_year - first_year + 1,
+             "maal": len(texts["maal"]), "source_file": len(files)}
+    general = (
+        frame.select(pl.any_horizontal(pl.col(k).has_nulls() for k in KEY)).item()
+        or files["source_file"].is_duplicated().any()
+        or math.prod(radix.values()) >= 2**64
+    )
+    if general:
+        positions = frame.select(pl.arg_sort_by([*KEY, "delivery_date", "source_file"],
+                                                nulls_last=False)).to_series()
+        keys = frame.select(KEY)[positions]
+        same = keys.select(pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in KEY)
+                           .fill_null(False)).to_series()
+        return positions, (~same).cum_sum()
+
+    def rank(column: str, distinct: pl.Series) -> pl.Series:
+        return frame[column].replace_strict(
+            distinct, pl.int_range(len(distinct), dtype=pl.UInt64, eager=True))
+
+    digits = {
+        "afdeling_id": rank("afdeling_id", texts["afdeling_id"]),
+        "aar": (frame["aar"] - first_year).cast(pl.UInt64),
+        "maal": rank("maal", texts["maal"]),
+        "source_file": runs["source_file"].replace_strict(
+            files["source_file"], pl.int_range(len(files), dtype=pl.UInt64, eager=True)
+        ).gather(starts.cum_sum() - 1),
+    }
+    key = pl.zeros(frame.height, dtype=pl.UInt64, eager=True)
+    for column, digit in digits.items():
+        key = key * radix[column] + digit
+    positions = key.arg_sort()
+    return positions, (key // radix["source_file"]).gather(positions)
 
 
 def _plain_decimal(expr: pl.Expr) -> pl.Expr:

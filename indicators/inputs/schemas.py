@@ -8,6 +8,7 @@ InputProblem naming file, row and column and saying what was expected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import polars as pl
@@ -75,17 +76,24 @@ class FileSchema(BaseModel):
         return next(c for c in self.columns if c.name == name)
 
 
-def validate_frame(frame: pl.DataFrame, schema: FileSchema, file: str) -> pl.DataFrame:
+def validate_frame(
+    frame: pl.DataFrame,
+    schema: FileSchema,
+    file: str,
+    locate: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> pl.DataFrame:
     """Check a frame of raw text cells against the schema and type it.
 
     `frame` holds the schema's columns as stripped strings (null = empty cell)
     plus `_row` (the row number shown in errors) and optionally `_where` (a
     fuller location such as an Excel cell per column, `_where_<column>`).
+    `locate`, when given, adds those `_where_<column>` (and `_sheet`) columns to the
+    failing rows only, so that a large valid file never builds them.
     Returns the typed frame; number columns get a companion `<name>_suppressed`.
     Raises InputError listing the problems.
     """
-    problems: list[InputProblem] = []
-    typed = []
+    typed: list[pl.Expr] = []
+    checks: list[pl.Expr] = []
     for spec in schema.columns:
         col = pl.col(spec.name)
         is_empty = col.is_null() | (col == "")
@@ -108,9 +116,7 @@ def validate_frame(frame: pl.DataFrame, schema: FileSchema, file: str) -> pl.Dat
         bad = ~is_empty & ~is_suppressed & ~ok.fill_null(False)
         if spec.required:
             bad = bad | is_empty
-        failing = frame.filter(bad)
-        for record in failing.head(MAX_PROBLEMS - len(problems)).iter_rows(named=True):
-            problems.append(_problem(record, spec, file))
+        checks.append(bad.alias(_bad(spec.name)))
         if spec.kind == "text":
             typed.append(pl.when(is_empty).then(None).otherwise(col).alias(spec.name))
         elif spec.kind == "integer":
@@ -125,12 +131,29 @@ def validate_frame(frame: pl.DataFrame, schema: FileSchema, file: str) -> pl.Dat
             typed.append(number.alias(spec.name))
             if spec.suppressible:
                 typed.append(is_suppressed.fill_null(False).alias(f"{spec.name}_suppressed"))
+    keep = [c for c in frame.columns if c.startswith("_")]
+    # One pass over the file for every column's check and type; the failing rows are
+    # looked at only when a check failed.
+    result = frame.select(*typed, *[pl.col(c) for c in keep], *checks)
+    problems: list[InputProblem] = []
+    for spec in schema.columns:
         if len(problems) >= MAX_PROBLEMS:
             break
+        bad = result[_bad(spec.name)]
+        if not bad.any():
+            continue
+        failing = frame.filter(bad).head(MAX_PROBLEMS - len(problems))
+        if locate is not None:
+            failing = locate(failing)
+        for record in failing.iter_rows(named=True):
+            problems.append(_problem(record, spec, file))
     if problems:
         raise InputError(problems)
-    keep = [c for c in frame.columns if c.startswith("_")]
-    return frame.select(*typed, *[pl.col(c) for c in keep])
+    return result.drop(_bad(spec.name) for spec in schema.columns)
+
+
+def _bad(column: str) -> str:
+    return f"_bad {column}"  # a space: no input column is named so
 
 
 def _problem(record: dict, spec: ColumnSpec, file: str) -> InputProblem:
