@@ -180,7 +180,7 @@ def _check_unique_keys(typed: pl.DataFrame, name: str, schema: FileSchema,
                        sheet: str | None = None) -> None:
     """Within one file each (afdeling_id, aar, maal) is given once: otherwise the row read
     last would win without anyone choosing it."""
-    if not _packed_key(typed, schema).is_duplicated().any():
+    if _packed_key(typed, schema).n_unique() == typed.height:
         return
     dupes = typed.filter(pl.struct(KEY).is_duplicated())
     # In the wide layout a repeated row repeats every year: report rows, not cells.
