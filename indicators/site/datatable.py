@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import weakref
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -313,10 +315,21 @@ def _number_cell(value, column: Column, fmt: Locale, d: int, tags: tuple[str, st
                  ) -> Cell | None:
     """A float or int cell of a numeric column, rounded once for page, CSV and XLSX;
     None where `rounded_digits` does not apply."""
-    fast = rounded_digits(value, d)
-    if fast is None:
-        return None
-    negative, digits = fast
+    if type(value) is float:  # rounded_digits, inline: most cells are floats
+        text = repr(value)
+        if "e" in text or "n" in text or not 0 <= d <= 6:
+            return None
+        negative = text[0] == "-"
+        whole, _, fraction = text.lstrip("-").partition(".")
+        if len(fraction) <= d:
+            digits = int(whole + fraction) * _SCALE[d - len(fraction)]
+        else:
+            digits = int(whole + fraction[:d]) + (fraction[d] >= "5")
+    else:
+        fast = rounded_digits(value, d)
+        if fast is None:
+            return None
+        negative, digits = fast
     kind = column.kind
     if d:
         whole, fraction = divmod(digits, _SCALE[d])
@@ -349,50 +362,79 @@ def _number_cell(value, column: Column, fmt: Locale, d: int, tags: tuple[str, st
             _xlsx_number(float(exact), _xlsx_style(kind, d)))
 
 
+# Columns whose values are all of these types are looked up in bulk (`map` over the
+# memo): no value of one type equals a value of another that is written differently
+# (True == 1, but "True" is not "1"; Decimal("2") == 2, but its CSV text differs).
+_NUMBER_TYPES = {float, int, type(None)}
+_TEXT_TYPES = {str}
+_CODE_TYPES = {str, bool, type(None)}
+
+
 def _number_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
                    tags: tuple[str, str]) -> list[Cell]:
     default = _DECIMALS[column.kind]
-    memos = {}
     missing = (f'{tags[0]}<span class="unknown">{escape(fmt.unknown)}</span>{tags[1]}',
                "", None)
+    if row_decimals is None and set(map(type, values)) <= _NUMBER_TYPES:
+        memo = _memo(fmt.lang, column.kind, default, tags)
+        cells = list(map(memo.get, values))  # 2 and 2.0 are written alike
+        if None in cells:  # not yet remembered, or never: zeros, None and nan
+            for i, cell in enumerate(cells):
+                if cell is None:
+                    cells[i] = _number_miss(values[i], None, default, column, fmt, tags,
+                                            memo, missing)
+        return cells
+    memos = {}
     cells = []
     for value, decimals in zip(values, row_decimals or [None] * len(values), strict=True):
+        d = default if decimals is None else decimals
+        memo = memos.get(d)
+        if memo is None:
+            memo = memos[d] = _memo(fmt.lang, column.kind, d, tags)
         t = type(value)
-        if (t is float or t is int) and value:  # zeros keep their sign: not remembered
-            d = default if decimals is None else decimals
-            memo = memos.get(d)
-            if memo is None:
-                memo = memos[d] = _memo(fmt.lang, column.kind, d, tags)
-            cell = memo.get(value)  # 2 and 2.0 are written alike
-            if cell is None:
-                cell = _number_cell(value, column, fmt, d, tags)
-                if cell is None:
-                    cell = _cell_slowly(value, column, fmt, decimals, tags)
-                else:
-                    memo[value] = cell
-        elif value is None:
-            cell = missing
-        else:
-            cell = None
-            if t is float or t is int:
-                cell = _number_cell(value, column, fmt, default if decimals is None
-                                    else decimals, tags)
-            if cell is None:
-                cell = _cell_slowly(value, column, fmt, decimals, tags)
-        cells.append(cell)
+        cell = memo.get(value) if t is float or t is int else None
+        cells.append(cell if cell is not None else _number_miss(
+            value, decimals, d, column, fmt, tags, memo, missing))
     return cells
+
+
+def _number_miss(value, decimals: int | None, d: int, column: Column, fmt: Locale,
+                 tags: tuple[str, str], memo: dict, missing: Cell) -> Cell:
+    """A numeric cell not found in `memo` (remembered there when it may be)."""
+    t = type(value)
+    if t is float or t is int:
+        # Zeros keep their sign (0.0 == -0.0 as keys): remembered under their own keys.
+        key = value if value else ("zero", t is float and math.copysign(1.0, value) < 0)
+        cell = memo.get(key)
+        if cell is None:
+            cell = _number_cell(value, column, fmt, d, tags)
+            if cell is None:
+                return _cell_slowly(value, column, fmt, decimals, tags)
+            memo[key] = cell
+        return cell
+    if value is None:
+        memo[None] = missing
+        return missing
+    return _cell_slowly(value, column, fmt, decimals, tags)
 
 
 def _text_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
                  tags: tuple[str, str]) -> list[Cell]:
     memo = _memo(fmt.lang, "text", tags)
+    if set(map(type, values)) <= _TEXT_TYPES:
+        cells = list(map(memo.get, values))
+        if None in cells:
+            for i, cell in enumerate(cells):
+                if cell is None:
+                    cells[i] = memo[values[i]] = _cell_slowly(values[i], column, fmt, None,
+                                                              tags)
+        return cells
     cells = []
     for i, value in enumerate(values):
         if type(value) is str:
             cell = memo.get(value)
             if cell is None:
-                cell = memo[value] = _cell_slowly(
-                    value, column, fmt, row_decimals[i] if row_decimals else None, tags)
+                cell = memo[value] = _cell_slowly(value, column, fmt, None, tags)
         else:
             cell = _cell_slowly(value, column, fmt, row_decimals[i] if row_decimals else None,
                                 tags)
@@ -429,6 +471,17 @@ def _words(lang: str) -> dict:
 def _code_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
                  tags: tuple[str, str]) -> list[Cell]:
     words = _words(fmt.lang)
+    if set(map(type, values)) <= _CODE_TYPES:
+        memo = words.get((column.kind, tags))
+        if memo is None:
+            memo = words[column.kind, tags] = {}
+        cells = list(map(memo.get, values))
+        if None in cells:
+            for i, cell in enumerate(cells):
+                if cell is None:
+                    cells[i] = memo[values[i]] = _cell_slowly(values[i], column, fmt, None,
+                                                              tags)
+        return cells
     cells = []
     for i, value in enumerate(values):
         key = (column.kind, tags, type(value), value)
@@ -471,7 +524,10 @@ class _Cells:
         rows = table.rows
         html, csv_texts, xlsx = [], [], []
         for j, column in enumerate(table.columns):
-            values = [row.get(column.key) for row in rows]
+            try:
+                values = list(map(dict.get, rows, repeat(column.key)))
+            except TypeError:  # rows that are mappings but not dicts
+                values = [row.get(column.key) for row in rows]
             key = column.decimals_key
             row_decimals = ([None if row.get(key) is None else int(row[key]) for row in rows]
                             if key else None)

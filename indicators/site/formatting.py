@@ -110,12 +110,60 @@ def aligned_decimals(value, threshold, *, minimum: int = 1, exact_up_to: int = 2
     """
     if is_missing(value) or is_missing(threshold):
         return minimum
+    fast = _aligned_fast(value, threshold, minimum, exact_up_to, maximum)
+    if fast is not None:
+        return fast
     t = exact(threshold).normalize()
     places = max(0, -t.as_tuple().exponent) if t != 0 else 0
     decimals = max(minimum, min(places, exact_up_to))
     v = exact(value)
     while decimals < maximum:
         if rounded(v, decimals) - rounded(t, decimals) == rounded(v - t, decimals):
+            return decimals
+        decimals += 1
+    return maximum
+
+
+def _scaled(value) -> tuple[int, int, int] | None:
+    """A float or int as (N, P, places): value == N / 10**P as its shortest repr writes
+    it, `places` its decimals without trailing zeros; None for anything else."""
+    kind = type(value)
+    if kind is int:
+        return value, 0, 0
+    if kind is not float:
+        return None
+    text = repr(value)
+    if "e" in text or "n" in text:
+        return None
+    whole, _, fraction = text.partition(".")
+    return int(whole + fraction), len(fraction), len(fraction.rstrip("0"))
+
+
+def _half_up(n: int, places: int, decimals: int) -> int:
+    """n / 10**places rounded half away from zero, in units of 10**-decimals."""
+    if decimals >= places:
+        return n * 10 ** (decimals - places)
+    step = 10 ** (places - decimals)
+    q, r = divmod(abs(n), step)
+    q += 2 * r >= step
+    return -q if n < 0 else q
+
+
+def _aligned_fast(value, threshold, minimum: int, exact_up_to: int, maximum: int
+                  ) -> int | None:
+    """`aligned_decimals` in whole numbers (the charts ask it for every point); None
+    where the figures are not plain floats or ints of a modest size."""
+    v, t = _scaled(value), _scaled(threshold)
+    if v is None or t is None:
+        return None
+    places = max(v[1], t[1])
+    big_v, big_t = v[0] * 10 ** (places - v[1]), t[0] * 10 ** (places - t[1])
+    if max(abs(big_v), abs(big_t)) >= 10 ** 25:  # Decimal's 28 digits would round
+        return None
+    decimals = max(minimum, min(t[2], exact_up_to))
+    while decimals < maximum:
+        if (_half_up(big_v, places, decimals) - _half_up(big_t, places, decimals)
+                == _half_up(big_v - big_t, places, decimals)):
             return decimals
         decimals += 1
     return maximum

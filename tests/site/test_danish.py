@@ -207,3 +207,30 @@ def test_fast_rounding_falls_back_where_it_does_not_apply():
     assert rounded_digits(-2.675, 2) == (True, 268) and rounded_digits(-0.04, 1) == (True, 0)
     assert DA.number(1e16, 0) == "10.000.000.000.000.000"
     assert DA.plain_number(-0.04, 1) == "-0,0" and DA.number(-0.04, 1) == "0,0"
+
+
+def _oracle_aligned(value, threshold, *, minimum=1, exact_up_to=2, maximum=4):
+    from indicators.site.formatting import exact, is_missing
+    if is_missing(value) or is_missing(threshold):
+        return minimum
+    t = exact(threshold).normalize()
+    places = max(0, -t.as_tuple().exponent) if t != 0 else 0
+    decimals = max(minimum, min(places, exact_up_to))
+    v = exact(value)
+    while decimals < maximum:
+        if rounded(v, decimals) - rounded(t, decimals) == rounded(v - t, decimals):
+            return decimals
+        decimals += 1
+    return maximum
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=_figures, threshold=_figures, minimum=st.integers(0, 2),
+       exact_up_to=st.integers(0, 3), maximum=st.integers(1, 6))
+@example(value=3.24, threshold=2.88, minimum=1, exact_up_to=2, maximum=4)
+@example(value=100.0, threshold=0.0, minimum=1, exact_up_to=2, maximum=4)
+def test_fast_aligned_decimals_are_the_decimal_paths(value, threshold, minimum,
+                                                     exact_up_to, maximum):
+    assert aligned_decimals(value, threshold, minimum=minimum, exact_up_to=exact_up_to,
+                            maximum=maximum) == _oracle_aligned(
+        value, threshold, minimum=minimum, exact_up_to=exact_up_to, maximum=maximum)
