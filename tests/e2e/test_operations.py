@@ -137,11 +137,11 @@ def test_second_refresh_waits_or_gives_up_clearly(published):
     assert refresh_id(home / "serving" / "boligmonitor.duckdb")
 
 
-def test_rollback_republishes_the_previous_publication(published):
-    home, data = published
+def test_rollback_republishes_the_previous_publication(sample_home, republished_copy):
+    # A home refreshed twice (the second refresh made once per session, `republished_home`).
+    home, _ = republished_copy
     serving = home / "serving" / "boligmonitor.duckdb"
-    first_id = refresh_id(serving)
-    assert run_cli("refresh", "--home", str(home), "--data", str(data)).returncode == 0
+    first_id = refresh_id(sample_home / "serving" / "boligmonitor.duckdb")
     assert refresh_id(serving) != first_id
     result = run_cli("rollback", "--home", str(home))
     assert result.returncode == 0, result.stderr
