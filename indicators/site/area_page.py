@@ -20,7 +20,7 @@ from pathlib import Path
 
 from indicators.site.datatable import NOT_APPLICABLE, Column, DataTable
 from indicators.site.figures import survey_area_figure, trend_figure
-from indicators.site.formatting import aligned_decimals, exact
+from indicators.site.formatting import exact
 from indicators.site.local_section import area_local
 from indicators.site.members import members_section
 from indicators.site.messages import Messages
@@ -152,7 +152,7 @@ def _trend_summary(p: _Page, indicator_id: str, series: list[Criterion],
     if not known:
         return p.t("area.trend.all_unknown", code=code) + _projection_words(p, proj, None)
     last = known[-1]
-    d = aligned_decimals(last.value, last.threshold)
+    d = last.decimals
     text = p.t("area.trend.summary", code=code, value=p.msgs.percent(last.value, d),
                year=last.year, comparison=p.comparison(indicator_id, last.regime),
                threshold=p.msgs.percent(last.threshold, d), state=_state_word(p, last.meets))
@@ -163,7 +163,7 @@ def _trend_summary(p: _Page, indicator_id: str, series: list[Criterion],
     text += "."
     prevention = last.forebyggelse_threshold
     if prevention is not None and last.threshold is not None and prevention != last.threshold:
-        pd = aligned_decimals(last.value, prevention)
+        pd = last.prevention_decimals
         text += p.t("area.trend.prevention",
                     comparison=p.comparison(indicator_id, last.regime, "forebyggelse"),
                     threshold=p.msgs.percent(prevention, pd),
@@ -215,7 +215,7 @@ def _trend_chart(p: _Page, indicator_id: str) -> Chart | None:
     den_kind = "dkk" if money else p.count_kind(definition.denominator)
     rows = []
     for c in series:
-        d = aligned_decimals(c.value, c.threshold)
+        d = c.decimals
         rows.append({"year": c.year, "regime": p.regime_label(c.regime), "value": c.value,
                      "threshold": c.threshold, "prevention": c.forebyggelse_threshold,
                      "decimals": d, "meets": c.meets, "numerator": c.numerator,
@@ -260,8 +260,7 @@ def _key_figures(p: _Page, state) -> DataTable | None:
     has_prevention = any(c.forebyggelse_threshold is not None for c in state.criteria)
     rows = []
     for c in state.criteria:
-        d = aligned_decimals(c.value, c.threshold)
-        pd = aligned_decimals(c.value, c.forebyggelse_threshold)
+        d, pd = c.decimals, c.prevention_decimals
         money = p.is_money(c.indicator_id)
         definition = p.catalogue.indicators[c.indicator_id]
         whole = not money and p.catalogue.measures[definition.numerator[0]].whole

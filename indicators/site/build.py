@@ -95,6 +95,9 @@ def build_site(
     _write_assets(out_dir)
     languages, area_workers = _language_processes(options, len(data.area_order))
     each = options.model_copy(update={"workers": area_workers})
+    if languages > 1:
+        # What every language works out alike, worked out once here and inherited.
+        data.prepare()
     with pinned():
         for lang in options.languages:  # read here, so forked writers inherit them
             Messages.load(lang)

@@ -15,11 +15,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
 
 from indicators.site import danish
+from indicators.site.formatting import aligned_decimals
 from indicators.site.frames import check_frames, without_nan
 from indicators.site.local_section import LocalData
 from indicators.site.members import AreaMembers
@@ -98,6 +100,17 @@ class Criterion:
     def margin(self) -> float | None:
         """Percentage points on the met side of the threshold (negative = not met)."""
         return self.margin_to(self.threshold)
+
+    @cached_property
+    def decimals(self) -> int:
+        """Decimals that make the shown value minus the shown threshold the shown
+        distance (every page showing the criterion asks; worked out once)."""
+        return aligned_decimals(self.value, self.threshold)
+
+    @cached_property
+    def prevention_decimals(self) -> int:
+        """The same beside the forebyggelse threshold."""
+        return aligned_decimals(self.value, self.forebyggelse_threshold)
 
     def margin_to(self, threshold: float | None) -> float | None:
         if self.value is None or threshold is None:
@@ -307,7 +320,27 @@ class SiteData:
         from indicators.site.plan_page import PlanData  # the plan pages import this module
         self.plans = PlanData(frames)
         self._states: dict[tuple[str, int, str], AreaState | None] = {}
+        self._series: dict[tuple[str, str], list[Criterion]] = {}
         self._index()
+
+    def prepare(self) -> None:
+        """Work out, once, what every language's pages ask of the tables: each area's
+        state on every list (and under every regime on the current one), its series
+        and their decimals. Done before the languages are forked, their writers
+        inherit it rather than each working it out again."""
+        regimes = [None, *self.regimes_evaluated]
+        for area_id in self.area_order:
+            for year in self.list_years:
+                self.state(area_id, year)
+            for regime in regimes:
+                self.state(area_id, None, regime)
+            state = self.state(area_id)
+            for c in state.criteria if state else []:
+                c.decimals  # noqa: B018 - the cached property is the point
+                c.prevention_decimals  # noqa: B018
+            for indicator_id in self._indicators_present:
+                for c in self.series(area_id, indicator_id):
+                    c.decimals  # noqa: B018
 
     def _index(self) -> None:
         """Lookups the pages make once per area, built once: a page per area must not
@@ -460,6 +493,13 @@ class SiteData:
         the current regime was not evaluated for falls back to the rules then in
         force (the table says which regime each point follows).
         """
+        key = (area_id, indicator_id)
+        points = self._series.get(key)
+        if points is None:
+            points = self._series[key] = self._build_series(area_id, indicator_id)
+        return points
+
+    def _build_series(self, area_id: str, indicator_id: str) -> list[Criterion]:
         points = []
         for year in self.indicator_years():
             c = None

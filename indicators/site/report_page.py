@@ -12,7 +12,7 @@ headers, rows and area sections kept whole).
 from __future__ import annotations
 
 from indicators.site.datatable import Column, DataTable
-from indicators.site.formatting import aligned_decimals, exact
+from indicators.site.formatting import exact
 from indicators.site.model import ALL_AREAS, EVENING_SAFETY, SiteData
 from indicators.site.places import municipality_name
 from indicators.site.render import PageWriter
@@ -25,8 +25,7 @@ def report_path(code: int | None) -> str:
 def _criteria_rows(w, state) -> list[dict]:
     rows = []
     for c in state.criteria:
-        d = aligned_decimals(c.value, c.threshold)
-        pd = aligned_decimals(c.value, c.forebyggelse_threshold)
+        d, pd = c.decimals, c.prevention_decimals
         rows.append({
             "criterion": w.indicator_label(c.indicator_id), "value": c.value, "d": d,
             "comparison": w.comparison(c.indicator_id, c.regime), "threshold": c.threshold,
