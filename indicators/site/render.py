@@ -53,6 +53,10 @@ def figure_json(figure: Figure) -> Markup:
         return compact_json(_finite(figure))
 
 
+# The same few hundred bytes on every page with charts: serialised once.
+_TOPOJSON_STUB = compact_json({name: TOPOJSON_STUB for name in TOPOJSON_NAMES})
+
+
 @dataclass
 class Chart:
     id: str
@@ -177,7 +181,7 @@ class PageWriter:
             "stale_after_hours": self.options.stale_after_hours,
             "failed_runs": list(self.refresh.get("failed_runs_since_last_publish") or []),
             "refresh_id": str(self.refresh.get("refresh_id", "")),
-            "topojson_stub": compact_json({name: TOPOJSON_STUB for name in TOPOJSON_NAMES}),
+            "topojson_stub": _TOPOJSON_STUB,
         }
 
     def provenance(self) -> Provenance:
