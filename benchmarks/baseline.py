@@ -69,7 +69,6 @@ def _sql_list(paths: list[Path]) -> str:
 
 
 def _register_inputs(conn: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
-    from indicators.inputs.kaas import read_kaas_xlsx
     from indicators.inputs.measures import load_delivery_labels
 
     kaas_dir = data_dir / "kaas"
@@ -81,8 +80,20 @@ def _register_inputs(conn: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
          "maal": list(raw_labels.values())}, schema={"label": pl.Utf8, "maal": pl.Utf8}))
     conn.execute("CREATE TABLE delivery_labels AS SELECT * FROM delivery_labels_in")
 
+    labels = load_delivery_labels(labels_path, "kaas/labels.yaml") if labels_path.exists() \
+        else None
+    _register_deliveries(conn, kaas_dir, "kaas", labels)
+
+
+def _register_deliveries(conn: duckdb.DuckDBPyConnection, folder: Path, name: str,
+                         labels) -> None:
+    """`<name>_csv_raw`: a view reading the folder's long CSV deliveries with DuckDB's
+    read_csv (one read per dialect); `<name>_xlsx`: its wide XLSX deliveries through the
+    product's Excel reader."""
+    from indicators.inputs.kaas import read_kaas_xlsx
+
     groups: dict[tuple[str, str], list[Path]] = {}
-    for path in sorted(kaas_dir.glob("*.csv")):
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
         groups.setdefault(csv_dialect(path), []).append(path)
     reads = [
         f"SELECT afdeling_id, aar, maal, vaerdi, filename FROM read_csv({_sql_list(paths)}, "
@@ -93,17 +104,15 @@ def _register_inputs(conn: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     ]
     empty = ("SELECT NULL::VARCHAR afdeling_id, NULL::VARCHAR aar, NULL::VARCHAR maal, "
              "NULL::VARCHAR vaerdi, NULL::VARCHAR filename WHERE false")
-    conn.execute("CREATE VIEW kaas_csv_raw AS " + " UNION ALL ".join(reads or [empty]))
-
-    labels = load_delivery_labels(labels_path, "kaas/labels.yaml") if labels_path.exists() \
-        else None
-    frames = [read_kaas_xlsx(p, f"kaas/{p.name}", labels) for p in sorted(kaas_dir.glob("*.xlsx"))]
+    conn.execute(f"CREATE VIEW {name}_csv_raw AS " + " UNION ALL ".join(reads or [empty]))
+    frames = [read_kaas_xlsx(p, f"{folder.name}/{p.name}", labels)
+              for p in sorted(folder.glob("*.xlsx"))] if folder.is_dir() else []
     xlsx = pl.concat(frames) if frames else pl.DataFrame(schema={
         "afdeling_id": pl.Utf8, "aar": pl.Int32, "maal": pl.Utf8, "vaerdi": pl.Decimal(18, 6),
         "suppressed": pl.Boolean, "source_file": pl.Utf8, "delivery_date": pl.Date})
-    conn.register("kaas_xlsx", xlsx.select("afdeling_id", "aar", "maal", "vaerdi", "suppressed",
-                                           "source_file", "delivery_date").to_arrow())
-
+    conn.register(f"{name}_xlsx", xlsx.select("afdeling_id", "aar", "maal", "vaerdi",
+                                              "suppressed", "source_file",
+                                              "delivery_date").to_arrow())
 
 SURVEY_SCHEMA = {"wave_id": pl.Utf8, "year": pl.Int32, "area_id": pl.Utf8, "item_id": pl.Utf8,
                  "n_answers": pl.Int64, "n_positive": pl.Int64, "share": pl.Float64,
@@ -114,29 +123,9 @@ def _register_local_inputs(conn: duckdb.DuckDBPyConnection, data_dir: Path,
                            survey: pl.DataFrame | None) -> None:
     """local/ deliveries, the afdeling register, the survey results and the model in
     force, as the inputs baseline_local.sql names."""
-    from indicators.inputs.kaas import read_kaas_xlsx
     from indicators.local_model import DEFAULT_MODEL_PATH, MODEL_FILE, validate_model_bytes
 
-    local_dir = data_dir / "local"
-    groups: dict[tuple[str, str], list[Path]] = {}
-    for path in sorted(local_dir.glob("*.csv")) if local_dir.is_dir() else []:
-        groups.setdefault(csv_dialect(path), []).append(path)
-    reads = [
-        f"SELECT afdeling_id, aar, maal, vaerdi, filename FROM read_csv({_sql_list(paths)}, "
-        f"delim = '{_DELIM_SQL[delim]}', encoding = '{encoding}', "
-        "header = true, names = ['afdeling_id', 'aar', 'maal', 'vaerdi'], "
-        "all_varchar = true, filename = true, quote = '\"')"
-        for (encoding, delim), paths in groups.items()
-    ]
-    empty = ("SELECT NULL::VARCHAR afdeling_id, NULL::VARCHAR aar, NULL::VARCHAR maal, "
-             "NULL::VARCHAR vaerdi, NULL::VARCHAR filename WHERE false")
-    conn.execute("CREATE VIEW local_csv_raw AS " + " UNION ALL ".join(reads or [empty]))
-    frames = [read_kaas_xlsx(p, f"local/{p.name}", None) for p in sorted(local_dir.glob("*.xlsx"))]
-    xlsx = pl.concat(frames) if frames else pl.DataFrame(schema={
-        "afdeling_id": pl.Utf8, "aar": pl.Int32, "maal": pl.Utf8, "vaerdi": pl.Decimal(18, 6),
-        "suppressed": pl.Boolean, "source_file": pl.Utf8, "delivery_date": pl.Date})
-    conn.register("local_xlsx", xlsx.select("afdeling_id", "aar", "maal", "vaerdi", "suppressed",
-                                            "delivery_date", "source_file").to_arrow())
+    _register_deliveries(conn, data_dir / "local", "local", None)
     for name, key, file in (("afdelinger_in", "afdeling_id", "afdelinger.csv"),
                             ("areas_in", "area_id", "areas.csv")):
         conn.execute(f"CREATE VIEW {name} AS SELECT trim({key}) AS {key}, "

@@ -85,6 +85,15 @@ def _mark(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
+def _ratio_line(what: str, product_s: float, baseline_s: float, target: str,
+                targets: dict[str, float]) -> str:
+    ratio = product_s / baseline_s
+    line = f"ratio product / baseline, {what}: {product_s:.1f} / {baseline_s:.1f} = {ratio:.1f}"
+    if target in targets:
+        line += f"  (target <= {targets[target]}: {_mark(ratio <= targets[target])})"
+    return line
+
+
 def render(result: SetResult, targets: dict[str, float]) -> str:
     r = result.refresh
     lines = [f"== {result.label}: {result.data_dir} =="]
@@ -139,23 +148,14 @@ def render(result: SetResult, targets: dict[str, float]) -> str:
             lines.append(f"  agrees with mart.{a.table}: {a.matched} of {a.product_rows} rows "
                          f"({a.differing} differ, baseline has {a.baseline_rows})")
         if result.indicator_ratio is not None:
-            ok = result.indicator_ratio <= targets.get("indicator_ratio", float("inf"))
-            lines.append(
-                f"ratio product / baseline, indicator part (area_year + indicator_values + "
-                f"area_status): {r.indicator_part_s:.1f} / {result.baseline['compute']:.1f} = "
-                f"{result.indicator_ratio:.1f}"
-                + (f"  (target <= {targets['indicator_ratio']}: {_mark(ok)})"
-                   if "indicator_ratio" in targets else ""))
+            lines.append(_ratio_line(
+                "indicator part (area_year + indicator_values + area_status)",
+                r.indicator_part_s, result.baseline["compute"], "indicator_ratio", targets))
         if result.local_ratio is not None:
-            ok = result.local_ratio <= targets.get("local_ratio", float("inf"))
-            lines.append(
-                f"ratio product / baseline, local model (local_indicators + local_categories; "
-                f"baseline_local.sql, its cells loaded in "
-                f"{result.baseline.get('local_load', 0):.1f} s): {result.local_part_s:.1f} / "
-                f"{result.baseline['local']:.1f} = "
-                f"{result.local_ratio:.1f}"
-                + (f"  (target <= {targets['local_ratio']}: {_mark(ok)})"
-                   if "local_ratio" in targets else ""))
+            lines.append(_ratio_line(
+                "local model (local_indicators + local_categories; baseline_local.sql, its "
+                f"cells loaded in {result.baseline.get('local_load', 0):.1f} s)",
+                result.local_part_s, result.baseline["local"], "local_ratio", targets))
         lines.append(f"ratio product / baseline, whole refresh: {r.wall_s:.1f} / "
                      f"{result.baseline_total_s:.1f} = {result.refresh_ratio:.1f}")
     if result.incremental:

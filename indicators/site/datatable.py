@@ -315,21 +315,10 @@ def _number_cell(value, column: Column, fmt: Locale, d: int, tags: tuple[str, st
                  ) -> Cell | None:
     """A float or int cell of a numeric column, rounded once for page, CSV and XLSX;
     None where `rounded_digits` does not apply."""
-    if type(value) is float:  # rounded_digits, inline: most cells are floats
-        text = repr(value)
-        if "e" in text or "n" in text or not 0 <= d <= 6:
-            return None
-        negative = text[0] == "-"
-        whole, _, fraction = text.lstrip("-").partition(".")
-        if len(fraction) <= d:
-            digits = int(whole + fraction) * _SCALE[d - len(fraction)]
-        else:
-            digits = int(whole + fraction[:d]) + (fraction[d] >= "5")
-    else:
-        fast = rounded_digits(value, d)
-        if fast is None:
-            return None
-        negative, digits = fast
+    fast = rounded_digits(value, d)
+    if fast is None:
+        return None
+    negative, digits = fast
     kind = column.kind
     if d:
         whole, fraction = divmod(digits, _SCALE[d])
@@ -418,17 +407,23 @@ def _number_miss(value, decimals: int | None, d: int, column: Column, fmt: Local
     return _cell_slowly(value, column, fmt, decimals, tags)
 
 
+def _remembered(values: list, memo: dict, column: Column, fmt: Locale,
+                tags: tuple[str, str]) -> list[Cell]:
+    """Cells of plain values (no row decimals) looked up in bulk in `memo`; the ones
+    not there yet are worked out and remembered."""
+    cells = list(map(memo.get, values))
+    if None in cells:
+        for i, cell in enumerate(cells):
+            if cell is None:
+                cells[i] = memo[values[i]] = _cell_slowly(values[i], column, fmt, None, tags)
+    return cells
+
+
 def _text_column(column: Column, values: list, row_decimals: list | None, fmt: Locale,
                  tags: tuple[str, str]) -> list[Cell]:
     memo = _memo(fmt.lang, "text", tags)
     if set(map(type, values)) <= _TEXT_TYPES:
-        cells = list(map(memo.get, values))
-        if None in cells:
-            for i, cell in enumerate(cells):
-                if cell is None:
-                    cells[i] = memo[values[i]] = _cell_slowly(values[i], column, fmt, None,
-                                                              tags)
-        return cells
+        return _remembered(values, memo, column, fmt, tags)
     cells = []
     for i, value in enumerate(values):
         if type(value) is str:
@@ -475,13 +470,7 @@ def _code_column(column: Column, values: list, row_decimals: list | None, fmt: L
         memo = words.get((column.kind, tags))
         if memo is None:
             memo = words[column.kind, tags] = {}
-        cells = list(map(memo.get, values))
-        if None in cells:
-            for i, cell in enumerate(cells):
-                if cell is None:
-                    cells[i] = memo[values[i]] = _cell_slowly(values[i], column, fmt, None,
-                                                              tags)
-        return cells
+        return _remembered(values, memo, column, fmt, tags)
     cells = []
     for i, value in enumerate(values):
         key = (column.kind, tags, type(value), value)

@@ -113,6 +113,16 @@ def aligned_decimals(value, threshold, *, minimum: int = 1, exact_up_to: int = 2
     fast = _aligned_fast(value, threshold, minimum, exact_up_to, maximum)
     if fast is not None:
         return fast
+    return aligned_decimals_exactly(value, threshold, minimum=minimum,
+                                    exact_up_to=exact_up_to, maximum=maximum)
+
+
+def aligned_decimals_exactly(value, threshold, *, minimum: int = 1, exact_up_to: int = 2,
+                             maximum: int = 4) -> int:
+    """`aligned_decimals` in Decimal arithmetic throughout: the definition, for what
+    the whole-number fast path does not take (and the tests' oracle)."""
+    if is_missing(value) or is_missing(threshold):
+        return minimum
     t = exact(threshold).normalize()
     places = max(0, -t.as_tuple().exponent) if t != 0 else 0
     decimals = max(minimum, min(places, exact_up_to))

@@ -12,6 +12,7 @@ from indicators.site.formatting import (
     EN,
     MINUS,
     aligned_decimals,
+    aligned_decimals_exactly,
     decimal_text,
     rounded,
     rounded_digits,
@@ -209,19 +210,7 @@ def test_fast_rounding_falls_back_where_it_does_not_apply():
     assert DA.plain_number(-0.04, 1) == "-0,0" and DA.number(-0.04, 1) == "0,0"
 
 
-def _oracle_aligned(value, threshold, *, minimum=1, exact_up_to=2, maximum=4):
-    from indicators.site.formatting import exact, is_missing
-    if is_missing(value) or is_missing(threshold):
-        return minimum
-    t = exact(threshold).normalize()
-    places = max(0, -t.as_tuple().exponent) if t != 0 else 0
-    decimals = max(minimum, min(places, exact_up_to))
-    v = exact(value)
-    while decimals < maximum:
-        if rounded(v, decimals) - rounded(t, decimals) == rounded(v - t, decimals):
-            return decimals
-        decimals += 1
-    return maximum
+_oracle_aligned = aligned_decimals_exactly  # the Decimal definition
 
 
 @settings(max_examples=3000, deadline=None)
