@@ -219,3 +219,45 @@ def test_municipality_report_prints_every_area_with_no_table_cut(synthetic_site,
         sizes = pdf_pages(print_pdf(browser, page.as_uri(), pdf_folder / f"{name}.pdf"))
         print(f"\n{name}: {len(sizes)} A4 pages")
         assert 1 <= len(sizes) <= 8
+
+
+# Every word of a header cell as the rectangles it is drawn in: a word split across
+# lines ("Græns" / "e") is drawn in two.
+_SPLIT_HEADER_WORDS = """
+    const split = [];
+    for (const th of document.querySelectorAll('table.data thead th')) {
+      const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.data.matchAll(/\\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+          if (lines.size > 1) split.push(m[0]);
+        }
+      }
+    }
+    const page = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('table.data')]
+      .filter(t => t.getBoundingClientRect().right > page + 1)
+      .map(t => `${t.caption ? t.caption.textContent.trim() : ''}: ${Math.round(
+        t.getBoundingClientRect().right)} px of ${page}`);
+    return {split: split, wide: wide};"""
+
+
+@pytest.mark.parametrize("page", ["omraade/gl_jennumparken.html",
+                                  "en/omraade/gl_jennumparken.html",
+                                  "kommune/730_rapport.html"])
+def test_printed_headers_break_between_words_and_tables_fit_the_page(synthetic_site, browser,
+                                                                      page):
+    site, _ = synthetic_site
+    browser.open((site / page).as_uri())
+    browser.driver.set_window_size(718, 1000)  # the A4 text width, as above
+    browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        found = browser.run(_SPLIT_HEADER_WORDS)
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        _desktop(browser)
+    assert found["split"] == [], found["split"]
+    assert found["wide"] == [], found["wide"]
