@@ -288,6 +288,8 @@ def _cell_slowly(value, column: Column, fmt: Locale, decimals: int | None,
     """A cell by the general rules (`cell_html`, `_csv_value`, `_text_value`): the fast
     paths below must give what this gives, and any value they do not expect comes here."""
     kind = column.kind
+    if value != value:  # NaN is unknown, as None is
+        value = None
     html = f"{tags[0]}{cell_html(value, kind, fmt, decimals)}{tags[1]}"
     csv_text = _csv_value(value, kind, fmt, decimals)
     if column.is_number and isinstance(value, int | float) and not isinstance(value, bool):
@@ -517,6 +519,8 @@ class _Cells:
                 values = list(map(dict.get, rows, repeat(column.key)))
             except TypeError:  # rows that are mappings but not dicts
                 values = [row.get(column.key) for row in rows]
+            # NaN is unknown, as None is: never "nan" in a cell (only NaN is unequal to itself).
+            values = [None if v != v else v for v in values]
             key = column.decimals_key
             row_decimals = ([None if row.get(key) is None else int(row[key]) for row in rows]
                             if key else None)

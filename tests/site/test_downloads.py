@@ -124,6 +124,26 @@ def test_english_csv_uses_commas_and_points(tmp_path):
     assert rows[1][2] == "44.3" and rows[1][4] == "-0.8" and rows[1][5] == "1270"
 
 
+def test_nan_is_unknown_in_the_page_the_csv_and_the_xlsx(tmp_path):
+    """A NaN reaching a table (a float column's missing value) is unknown, as None is:
+    never "nan" in a cell, never a crash on a whole-number column."""
+    nan = float("nan")
+    table = _table()
+    table.rows = [{**row, **{key: nan for key in ("value", "threshold", "margin", "residents",
+                                                  "income", "meets", "year", "mark")}}
+                  for row in table.rows[:1]]
+    write_csv(table, tmp_path / "t.csv")
+    write_xlsx(table, tmp_path / "t.xlsx")
+    html = "".join(cell for column in table.cells().html for cell in column)
+    assert "nan" not in html.lower() and html.count('class="unknown"') == 7
+    header, row = list(csv.reader((tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+                                  .splitlines(), delimiter=";"))
+    assert row[2:] == ["", "", "", "", "", "Ukendt", "", ""]
+    frame = fastexcel.read_excel(str(tmp_path / "t.xlsx")).load_sheet(0).to_polars()
+    assert frame.row(0)[2:] == (None, None, None, None, None, "Ukendt", None, None)
+    assert "nan" not in _xml(tmp_path / "t.xlsx", "xl/worksheets/sheet1.xml").lower()
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("=1+1", "'=1+1"), ("+45", "'+45"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Vangdalen", "Vangdalen"), ("", ""),
