@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from indicators import effects
 from indicators.site.datatable import Column, DataTable, Link
 from indicators.site.figures import Figure, _axis, base_layout, figure, trace
 from indicators.site.messages import Messages
@@ -26,7 +27,9 @@ from indicators.site.render import Chart, PageWriter
 INDEX = "indsats/index.html"
 # A difference that rounds to 0,0 percentage points is said to be none.
 SAME = 0.05
-MIN_COMPARISON = 5
+# The estimator's numbers the words state, from the estimator itself (indicators/effects.py).
+ESTIMATOR = {"pre_years": effects.PRE_YEARS, "min_comparison": effects.MIN_COMPARISON,
+             "twins": effects.TWINS, "min_years": effects.MIN_WINDOW_YEARS}
 AREA_COLOURS = ("#1f4e79", "#a04000", "#6b4c9a", "#1e6b52", "#8a1c4a", "#4f6475")
 COMPARISON_COLOUR = "#595959"
 
@@ -191,7 +194,7 @@ def effect_sentence(msgs: Messages, subject: str, row: dict | None, against: str
     if row is None or row.get("effect") is None:
         if row is not None and row.get("change") is not None and not row.get("n_comparison"):
             return t("plan.effect.no_comparison", subject=subject, against=against_words)
-        return t("plan.effect.unknown", subject=subject)
+        return t("plan.effect.unknown", subject=subject, min_years=ESTIMATOR["min_years"])
     effect = row["effect"]
     direction = "same" if abs(effect) < SAME else ("fell" if effect < 0 else "rose")
     params = {"subject": subject, "effect": amount(msgs, effect, ratio, signed=False),
@@ -327,7 +330,7 @@ def _chart(msgs: Messages, data, pd: PlanData, plan: Plan, indicator_id: str) ->
                  Column("comparison", t("plan.table.comparison"),
                         "dec1" if ratio else "pp1"),
                  Column("n", t("plan.table.n"), "int", secondary=True)],
-        rows=table_rows, note=t("plan.table.note"))
+        rows=table_rows, note=t("plan.table.note", pre_years=ESTIMATOR["pre_years"]))
     summary = " ".join(
         t("plan.chart.summary_item", area=_area_name(data, r.area_id),
           text=effect_sentence(msgs, code, pd.effect(plan.plan_id, r.area_id, indicator_id,
@@ -458,8 +461,9 @@ def plan_content(data, pd: PlanData, plan: Plan, msgs: Messages) -> dict:
         "areas": areas, "sections": sections,
         "survey": _survey_section(msgs, data, pd, plan),
         "moves": _moves_section(msgs, data, pd, plan),
-        "few_note": msgs.t("plan.few_note") if any_effect and not any_interval else None,
-        "has_series": pd.has_series,
+        "few_note": msgs.t("plan.few_note", min_comparison=ESTIMATOR["min_comparison"])
+        if any_effect and not any_interval else None,
+        "has_series": pd.has_series, "estimator": ESTIMATOR,
     }
 
 

@@ -141,6 +141,25 @@ def test_an_unknown_effect_says_why():
     assert "under 2 kendte år" in text
 
 
+def test_the_estimators_numbers_are_the_estimators(monkeypatch, plan_site):
+    """The words state the estimator's own window, minimum and twin count
+    (indicators/effects.py), not numbers typed again in the message catalogue."""
+    from indicators import effects
+    from indicators.site import plan_page
+
+    assert plan_page.ESTIMATOR == {
+        "pre_years": effects.PRE_YEARS, "min_comparison": effects.MIN_COMPARISON,
+        "twins": effects.TWINS, "min_years": effects.MIN_WINDOW_YEARS}
+    da = _text(plan_site / "indsats" / f"{PLAN}.html")
+    assert f"i de {effects.PRE_YEARS} år før starten" in da
+    assert f"Med under {effects.MIN_COMPARISON} sammenligningsområder vises intet interval" in da
+    monkeypatch.setitem(plan_page.ESTIMATOR, "min_years", 4)
+    row = _effect("vangdalen", "all", effect=None, change=None, ci_low=None, ci_high=None,
+                  post_period="2012")
+    assert "under 4 kendte år" in effect_sentence(Messages.load("da"), "K1", row, "all")
+    assert "fewer than 4 known years" in effect_sentence(Messages.load("en"), "K1", row, "all")
+
+
 def test_a_difference_that_rounds_to_nothing_is_said_as_such():
     row = _effect("gl_jennumparken", "all", effect=-0.04, ci_low=-0.2, ci_high=0.12)
     assert effect_sentence(Messages.load("da"), "K2", row, "all") == (
