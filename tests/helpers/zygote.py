@@ -32,6 +32,7 @@ import atexit
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -208,6 +209,8 @@ class Zygote:
         if self.process is not None and self.process.poll() is None:
             self.process.stdin.close()
             self.process.wait(60)
+        if self.address:
+            shutil.rmtree(os.path.dirname(self.address), ignore_errors=True)
 
     def run(self, args: list[str], env: dict[str, str], timeout: float = 600,
             cwd: str | None = None) -> subprocess.CompletedProcess:
