@@ -40,63 +40,57 @@ MARKER_OF_FIXTURE = {
 }
 
 
-# Seconds of the slowest tests, each, from `--durations` of a full run under load (so ~2x
-# a quiet machine's): only their order matters. With two workers handed one test (or one
-# group) at a time, a long test that starts last is the run's tail; the longest first is
-# within seconds of the best split. The longest entry a test's id starts with is its
-# weight; a test not named here weighs nothing and keeps its place after them.
+# Seconds of the slowest tests, each, from `--durations` of a full run (095ed7d, refreshes
+# forked from tests/helpers/zygote.py, temporary folders in RAM): only their order matters.
+# With two workers handed one test (or one group) at a time, a long test that starts last
+# is the run's tail; the longest first is within seconds of the best split. The longest
+# entry a test's id starts with is its weight; a test not named here weighs nothing and
+# keeps its place after them.
 KILL_CHAIN = "tests/faults/test_kill_refresh.py::test_killed_before_the_swap_at_every_boundary_"
 EVERY_PAGE = "tests/site/test_browser.py::test_every_page_loads_offline_draws_its_charts_and_"
 BAD_INPUT = "tests/faults/test_bad_input_catalogue.py::test_refresh_fails_clearly_and_"
 SECONDS = {
-    f"{KILL_CHAIN}changes_nothing[mart]": 230,
-    f"{KILL_CHAIN}changes_nothing[staging]": 134,
-    f"{KILL_CHAIN}changes_nothing[publish]": 75,
-    f"{KILL_CHAIN}changes_nothing[raw]": 41,
-    "tests/faults/test_kill_refresh.py::test_killed_after": 32,
-    f"{EVERY_PAGE}links_resolve[sample]": 144,
-    f"{EVERY_PAGE}links_resolve[synthetic]": 58,
-    "tests/site/test_browser.py": 4,
-    "tests/site/test_print.py::test_no_page_scrolls_sideways_on_a_phone": 67,
-    "tests/site/test_print.py::test_area_pages_print_as_a_handout": 41,
-    "tests/site/test_print.py": 3,
-    "tests/e2e/test_forget_wave.py::test_forget_wave_removes": 70,
-    "tests/e2e/test_forget_wave.py": 25,
-    "tests/e2e/test_operations.py::test_failure_late": 64,
-    "tests/e2e/test_operations.py::test_a_failed_blocking_check": 19,
-    "tests/e2e/test_operations.py::test_rollback": 5,
-    "tests/e2e/test_operations.py": 35,
-    "tests/e2e/test_incremental.py": 45,
-    "tests/e2e/test_local_model.py::test_local_tables": 50,
-    "tests/e2e/test_local_model.py": 20,
-    "tests/e2e/test_service.py": 49,
-    "tests/e2e/test_signal_alerts.py": 36,
-    "tests/e2e/test_incoming_hostile.py": 28,
-    "tests/faults/test_disk_faults.py::test_a_full_disk": 40,
-    "tests/faults/test_disk_faults.py": 4,
-    "tests/faults/test_bad_input_catalogue.py::test_refresh_without_survey_waves": 18,
-    f"{BAD_INPUT}publication_is_untouched[geojson_unclosed_ring]": 13,
-    f"{BAD_INPUT}publication_is_untouched[duplicate_wave_folder]": 9,
-    f"{BAD_INPUT}publication_is_untouched[weight_absurdly_large]": 9,
-    "tests/faults/test_bad_input_catalogue.py": 3,
-    "tests/e2e/test_refresh_cli.py::test_broken_input_fails_clearly": 17,
-    "tests/e2e/test_refresh_cli.py::test_a_partial_data_directory": 8,
-    "tests/indicators/test_area_status_properties.py": 11,
-    "tests/site/test_pages.py::test_site_with_empty_optional_tables_and_no_map": 15,
-    "tests/site/test_pages.py::test_failed_runs_are_announced": 8,
-    "tests/site/test_local_pages.py::test_local_sections_fit_a_phone_and_draw": 10,
-    "tests/site/test_local_pages.py::test_local_sections_are_not_printed": 6,
-    "tests/site/test_plan_pages.py::test_plan_page_in_both_languages": 9,
-    "tests/site/test_plan_pages.py::test_sample_plan_page_draws_and_fits_a_phone": 5,
-    "tests/site/test_members.py::test_the_section_fits_a_phone": 9,
-    "tests/site/test_survey_items.py::test_sample_survey_pages": 7,
-    "tests/benchmarks/test_baseline.py::test_baseline_statuses_equal_the_products": 12,
+    f"{KILL_CHAIN}changes_nothing[mart]": 77,
+    f"{KILL_CHAIN}changes_nothing[staging]": 34,
+    f"{KILL_CHAIN}changes_nothing[publish]": 32,
+    f"{KILL_CHAIN}changes_nothing[raw]": 10,
+    "tests/faults/test_kill_refresh.py::test_killed_after": 13,
+    f"{EVERY_PAGE}links_resolve[sample]": 43,
+    f"{EVERY_PAGE}links_resolve[synthetic]": 27,
+    "tests/site/test_browser.py": 3,
+    "tests/site/test_print.py::test_no_page_scrolls_sideways_on_a_phone": 20,
+    "tests/site/test_print.py::test_area_pages_print_as_a_handout": 16,
+    "tests/site/test_print.py": 2,
+    "tests/e2e/test_forget_wave.py::test_forget_wave_removes": 54,  # makes republished_home
+    "tests/e2e/test_forget_wave.py": 12,
+    "tests/e2e/test_operations.py::test_failure_late": 12,
+    "tests/e2e/test_operations.py::test_a_failed_blocking_check": 5,
+    "tests/e2e/test_operations.py::test_rollback": 2,
+    "tests/e2e/test_operations.py": 9,
+    "tests/e2e/test_incremental.py": 15,
+    "tests/e2e/test_local_model.py::test_local_tables": 7,
+    "tests/e2e/test_local_model.py": 3,
+    "tests/e2e/test_service.py": 38,
+    "tests/e2e/test_signal_alerts.py": 12,
+    "tests/e2e/test_incoming_hostile.py": 23,
+    "tests/faults/test_disk_faults.py::test_a_full_disk": 14,
+    "tests/faults/test_disk_faults.py": 3,
+    "tests/faults/test_bad_input_catalogue.py::test_refresh_without_survey_waves": 6,
+    f"{BAD_INPUT}publication_is_untouched[geojson_unclosed_ring]": 5,
+    "tests/faults/test_bad_input_catalogue.py": 2,
+    "tests/e2e/test_refresh_cli.py": 2,
+    "tests/indicators/test_area_status_properties.py": 7,
+    "tests/site/test_local_pages.py::test_local_sections_fit_a_phone_and_draw": 3,
+    "tests/site/test_members.py::test_the_section_fits_a_phone": 3,
+    "tests/site/test_danish.py::test_fast": 4,
+    "tests/benchmarks/test_baseline.py": 3,
+    "tests/e2e/test_notebooks.py": 3,
 }
 
 
 def seconds_of(nodeid: str) -> float:
     """The weight of the longest entry of SECONDS that the test's id starts with."""
-    names = [n for n in SECONDS if nodeid == n or nodeid.startswith((f"{n}::", f"{n}["))]
+    names = [n for n in SECONDS if nodeid.startswith(n)]
     return SECONDS[max(names, key=len)] if names else 0
 
 
