@@ -33,9 +33,11 @@ test test-fast: export PYTHONDONTWRITEBYTECODE =
 # The full suite (CI runs this): unit, asset, end-to-end, Chromium and service tests, in
 # one pytest-xdist worker per core. Tests are handed out one at a time as workers free up
 # (loadgroup; a test marked xdist_group goes with its group); the session's refreshed
-# home is still made once (tests/helpers/once.py). Its CPU time is ~850 s (02:00 UTC,
-# 1277 tests), so ~7 min on two idle cores: the refreshes through the real command
-# (a process each, ~10 s of CPU) are most of it.
+# home is still made once (tests/helpers/once.py). The ~130 refreshes through the command
+# are most of its CPU; after the first, each is forked from an imported `boligmonitor`
+# (tests/helpers/zygote.py), and the temporary homes are on /dev/shm (tests/conftest.py).
+# ~600 s of CPU, ~7 min on two cores (1433 tests, 16:00 UTC, with other work running);
+# a third worker was measured no faster.
 XDIST := -n 2 --dist loadgroup
 test: install browser
 	$(VENV)/bin/pytest $(XDIST)

@@ -6,9 +6,10 @@ first line of the verb runs; the suite makes over a hundred of them. This module
 once per test process, a fork server ("zygote"): a process started exactly as the console
 script starts (the same interpreter, `sys.path[0]` the script's folder, the caller's
 environment without `BOLIGMONITOR_*`) that imports `pipelines.cli` and what its verbs import,
-and then does nothing else: no verb is run, no file or connection is opened and no thread is
-started. Each invocation is a child forked from it, which then does what the console script
-does, in the state the script would be in after its imports: it takes the caller's argv,
+and then does nothing else: no verb is run, no warehouse or Dagster instance is opened and
+no Python thread is started (checked before the first fork). Each invocation is a child
+forked from it, which then does what the console script does, in the state the script
+would be in after its imports: it takes the caller's argv,
 environment (fresh per call, so `BOLIGMONITOR_TEST_KILL_AT` reaches the refresh it is meant
 for), working directory and stdin, writes to its own stdout/stderr pipes, calls
 `pipelines.cli:main()`, and ends as the interpreter would (non-daemon threads joined, atexit
