@@ -13,6 +13,7 @@ import random
 from decimal import Decimal
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,6 +143,7 @@ residents_strategy = st.sampled_from([None, 999, 1000, 4999, 5000])
 k1_strategy = st.sampled_from([None, 25, 30, 35, 40, 45])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(drawn_states(), residents_strategy, k1_strategy)
 def test_null_only_where_completions_disagree(states, residents, k1_percent) -> None:
@@ -163,6 +165,7 @@ def test_null_only_where_completions_disagree(states, residents, k1_percent) -> 
                 False if expected["parallelsamfund"] is False else None)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(drawn_states(), residents_strategy, st.sampled_from(CRITERIA))
 def test_making_a_criterion_known_met_never_turns_true_into_false(states, residents,
@@ -208,6 +211,7 @@ def _random_inputs(seed: int) -> Inputs:
     return inputs
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10_000), st.randoms(use_true_random=False))
 def test_results_do_not_depend_on_row_order_or_afdeling_ids(seed, shuffler) -> None:
