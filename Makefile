@@ -36,8 +36,8 @@ test test-fast: export PYTHONDONTWRITEBYTECODE =
 # home is still made once (tests/helpers/once.py). The ~130 refreshes through the command
 # are most of its CPU; after the first, each is forked from an imported `boligmonitor`
 # (tests/helpers/zygote.py), and the temporary homes are on /dev/shm (tests/conftest.py).
-# On a fresh clone with nothing else running (17:01 UTC): 1433 tests in 351 s, the whole
-# `.ci/run` with its install 5:59 (user 7:39, sys 1:00); a third worker took 354 s.
+# On a fresh clone with nothing else running (2026-12-02, two runs): 1433 tests in 351 and
+# 360 s, the whole `.ci/run` with its install 5:59 and 6:08; a third worker took 354 s.
 XDIST := -n 2 --dist loadgroup
 test: install browser
 	$(VENV)/bin/pytest $(XDIST)
