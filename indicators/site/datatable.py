@@ -369,7 +369,7 @@ def _number_column(column: Column, values: list, row_decimals: list | None, fmt:
     if row_decimals is None and set(map(type, values)) <= _NUMBER_TYPES:
         memo = _memo(fmt.lang, column.kind, default, tags)
         cells = list(map(memo.get, values))  # 2 and 2.0 are written alike
-        if None in cells:  # not yet remembered, or never: zeros, None and nan
+        if None in cells:  # not yet remembered, or never: zeros and None
             for i, cell in enumerate(cells):
                 if cell is None:
                     cells[i] = _number_miss(values[i], None, default, column, fmt, tags,
