@@ -126,7 +126,8 @@ class DataTable:
     note: str | None = None
     row_attributes: list[dict[str, str]] | None = None  # e.g. data-municipality per row
     csv_href: str | None = None
-    xlsx_href: str | None = None
+    xlsx_href: str | None = None  # the page's workbook
+    workbook: Workbook | None = field(default=None, repr=False, compare=False)
     lang: str = "da"
     # The cells as page, CSV and XLSX write them, worked out once for all three.
     _cells: _Cells | None = field(default=None, init=False, repr=False, compare=False)
@@ -144,6 +145,10 @@ class DataTable:
                 or cells.n_rows != len(self.rows)):
             cells = self._cells = _Cells.of(self)
         return cells
+
+    def xlsx_sheet(self) -> int | None:
+        """The table's sheet in its page's workbook (from 1), in the page's order."""
+        return None if self.workbook is None else self.workbook.sheet_of(self)
 
     def head_html(self) -> Markup:
         """The header cells: percentage points carry their unit there (`page_label`)."""
@@ -552,10 +557,17 @@ def write_csv(table: DataTable, path: Path) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8-sig")
 
 
-def write_xlsx(table: DataTable, path: Path) -> None:
-    msgs = Messages.load(table.lang)
+def sheet_name(number: int, caption: str) -> str:
+    """A table's sheet in its page's workbook: its number on the page, then as much of
+    its caption as Excel's 31 characters hold (the number keeps the names distinct)."""
+    # Excel refuses a name that ends with an apostrophe.
+    return f"{number} {caption}"[:31].rstrip(" '")
+
+
+def table_sheet(table: DataTable, name: str) -> xlsx_table.Sheet:
+    """The table as a sheet: its header on row 1 with units, frozen, with a filter."""
     cells = table.cells()
-    sheet = xlsx_table.Sheet(msgs.t("common.xlsx.sheet"))
+    sheet = xlsx_table.Sheet(name)
     for j, column in enumerate(table.columns):
         label = column.download_label(table.lang)
         sheet.text(0, j, label, xlsx_table.BOLD)
@@ -568,18 +580,69 @@ def write_xlsx(table: DataTable, path: Path) -> None:
             sheet.rows[i] = [written]
     sheet.freeze(rows=1, cols=1)
     sheet.autofilter(len(table.columns), len(table.rows))
+    return sheet
+
+
+def write_workbook(tables: list[DataTable], path: Path) -> None:
+    """One workbook for a page: a sheet per table in the page's order, then a sheet
+    naming each sheet's table in full with its note. (A workbook per table cost a
+    national site 15,000 archives a language, most of its build.)"""
+    msgs = Messages.load(tables[0].lang)
+    sheets = []
     about = xlsx_table.Sheet(msgs.t("downloads.about_sheet"))
-    about.text(0, 0, table.caption, xlsx_table.BOLD)
-    about.width(0, 100)
-    if table.note:
-        about.text(1, 0, table.note)
-    xlsx_table.save([sheet, about], path)
+    for j, label in enumerate((msgs.t("downloads.sheet"), msgs.t("downloads.table"),
+                               msgs.t("common.xlsx.note"))):
+        about.text(0, j, label, xlsx_table.BOLD)
+    about.width(0, 32)
+    about.width(1, 80)
+    about.width(2, 80)
+    for number, table in enumerate(tables, start=1):
+        sheet = table_sheet(table, sheet_name(number, table.caption))
+        sheets.append(sheet)
+        about.text(number, 0, sheet.name)
+        about.text(number, 1, table.caption)
+        if table.note:
+            about.text(number, 2, table.note)
+    about.freeze(rows=1, cols=0)
+    xlsx_table.save([*sheets, about], path)
 
 
-def write_downloads(table: DataTable, folder: Path, page_stem: str) -> None:
-    """Write the table's CSV and XLSX next to its page and remember their links."""
-    stem = f"{page_stem}_{table.slug}"
-    write_csv(table, folder / f"{stem}.csv")
-    write_xlsx(table, folder / f"{stem}.xlsx")
-    table.csv_href = f"{stem}.csv"
-    table.xlsx_href = f"{stem}.xlsx"
+def write_xlsx(table: DataTable, path: Path) -> None:
+    """A workbook of one table (as a page of one table gets)."""
+    write_workbook([table], path)
+
+
+class Workbook:
+    """A page's workbook: its tables in the order the page shows them, numbered as the
+    page's links name their sheets (a page lists its tables in no particular order)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tables: list[DataTable] = []
+
+    def sheet_of(self, table: DataTable) -> int:
+        for number, known in enumerate(self.tables, start=1):
+            if known is table:
+                return number
+        self.tables.append(table)
+        return len(self.tables)
+
+    def write(self, tables: list[DataTable]) -> None:
+        """Every table of the page: the ones shown, in their order, then any other."""
+        shown = {id(t) for t in self.tables}
+        write_workbook(self.tables + [t for t in tables if id(t) not in shown], self.path)
+
+
+def write_downloads(tables: list[DataTable], folder: Path, page_stem: str) -> Workbook | None:
+    """Write each table's CSV next to the page and link the tables to the page's
+    workbook, which is written (`Workbook.write`) once the page has numbered them."""
+    if not tables:
+        return None
+    workbook = Workbook(folder / f"{page_stem}.xlsx")
+    for table in tables:
+        stem = f"{page_stem}_{table.slug}"
+        write_csv(table, folder / f"{stem}.csv")
+        table.csv_href = f"{stem}.csv"
+        table.xlsx_href = workbook.path.name
+        table.workbook = workbook
+    return workbook

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from indicators.site import danish
-from indicators.site.datatable import DataTable, badge, cell_html, write_downloads
+from indicators.site.datatable import DataTable, Workbook, badge, cell_html, write_downloads
 from indicators.site.figures import Figure
 from indicators.site.geo import TOPOJSON_NAMES, TOPOJSON_STUB
 from indicators.site.messages import Messages
@@ -195,22 +195,24 @@ class PageWriter:
             data_dir=self.refresh.get("data_dir"),
         )
 
-    def downloads(self, relative_page: str, tables: list[DataTable]) -> None:
+    def downloads(self, relative_page: str, tables: list[DataTable]) -> Workbook | None:
         folder = (self.out_dir / relative_page).parent
         folder.mkdir(parents=True, exist_ok=True)
         stem = Path(relative_page).stem
         for table in tables:
             table.lang = self.lang  # page, CSV and XLSX in the page's language
-            write_downloads(table, folder, stem)
+        return write_downloads(tables, folder, stem)
 
     def page(self, relative_path: str, template: str, *, tables: list[DataTable],
              **context) -> Path:
-        """Render one page; its tables' CSV and XLSX files are written beside it."""
+        """Render one page; its tables' CSV files and its workbook are written beside it."""
         depth = relative_path.count("/")
         root = "../" * depth
-        self.downloads(relative_path, tables)
+        workbook = self.downloads(relative_path, tables)
         html = self.env.get_template(template).render(**self.common(root, relative_path),
                                                       **context)
+        if workbook is not None:  # its sheets numbered as the page shows the tables
+            workbook.write(tables)
         path = self.out_dir / relative_path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")

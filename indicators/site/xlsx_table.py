@@ -169,7 +169,7 @@ def _workbook(sheets: list[Sheet]) -> str:
                       for i, s in enumerate(sheets, start=1))
     names = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"'{_attribute(s.name)}'!{_absolute(s.filter)}</definedName>"
+        f"{_reference(s.name)}!{_absolute(s.filter)}</definedName>"
         for i, s in enumerate(sheets) if s.filter)
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -177,6 +177,11 @@ def _workbook(sheets: list[Sheet]) -> str:
             f"<sheets>{entries}</sheets>"
             + (f"<definedNames>{names}</definedNames>" if names else "")
             + "</workbook>")
+
+
+def _reference(name: str) -> str:
+    """A sheet's name in a formula: quoted, its apostrophes written twice."""
+    return "'" + _attribute(name).replace("'", "''") + "'"
 
 
 def _absolute(ref: str) -> str:

@@ -22,6 +22,7 @@ from indicators.site.datatable import (
     _cell_slowly,
     neutralise,
     write_csv,
+    write_downloads,
     write_xlsx,
 )
 from indicators.site.vocabulary import CATEGORIES
@@ -60,7 +61,7 @@ def test_xlsx_header_on_row_one_with_units_frozen_and_filtered(tmp_path):
     path = tmp_path / "t.xlsx"
     write_xlsx(_table(), path)
     reader = fastexcel.read_excel(str(path))
-    assert reader.sheet_names == ["Tabel", "Om tabellen"]
+    assert reader.sheet_names == ["1 Kriterierne for Gl. Jennumpar", "Om tabellerne"]
     frame = reader.load_sheet(0).to_polars()
     assert frame.columns == ["Område", "Farve", "Værdi (%)", "Grænse (%)",
                              "Afstand (procentpoint)", "Beboere (personer)", "Indkomst (kr.)",
@@ -84,10 +85,11 @@ def test_xlsx_header_on_row_one_with_units_frozen_and_filtered(tmp_path):
                      r'state="frozen"/>', sheet)
     assert '<autoFilter ref="A1:J4"/>' in sheet
     workbook = _xml(path, "xl/workbook.xml")
-    assert "'Tabel'!$A$1:$J$4</definedName>" in workbook
-    about = reader.load_sheet(1, header_row=None).to_polars()
-    assert about[:, 0].to_list() == ["Kriterierne for Gl. Jennumparken",
-                                     "Afstand: positiv = opfyldt."]
+    assert "'1 Kriterierne for Gl. Jennumpar'!$A$1:$J$4</definedName>" in workbook
+    about = reader.load_sheet(1).to_polars()
+    assert about.rows() == [("1 Kriterierne for Gl. Jennumpar", "Kriterierne for Gl. Jennumparken",
+                             "Afstand: positiv = opfyldt.")]
+    assert about.columns == ["Ark", "Tabel", "Note"]
 
 
 def test_xlsx_in_english(tmp_path):
@@ -95,10 +97,42 @@ def test_xlsx_in_english(tmp_path):
     table = _table("en")
     write_xlsx(table, path)
     reader = fastexcel.read_excel(str(path))
-    assert reader.sheet_names == ["Table", "About the table"]
+    assert reader.sheet_names == ["1 Kriterierne for Gl. Jennumpar", "About the tables"]
     frame = reader.load_sheet(0).to_polars()
     assert "Afstand (percentage points)" in frame.columns and "Indkomst (DKK)" in frame.columns
     assert frame["Opfyldt"].to_list() == ["Yes", "Unknown", "No"]
+
+
+def test_a_page_workbook_holds_every_table_as_a_sheet_of_its_own(tmp_path):
+    """One workbook a page: each table on its own numbered sheet (the number the page's
+    link names), frozen and filtered; the last sheet names each sheet's table in full."""
+    first = _table()
+    second = DataTable(slug="k4", caption="K4's indkomst, Gl. Jennumparken: alle år",
+                       columns=[Column("year", "Listeår", "year"),
+                                Column("income", "Indkomst", "dkk")],
+                       rows=[{"year": 2023, "income": 250000}, {"year": 2024, "income": None}])
+    workbook = write_downloads([second, first], tmp_path, "gl_jennumparken")
+    # Numbered as the page shows them, whatever order the page listed them in.
+    assert (first.xlsx_href, first.xlsx_sheet()) == ("gl_jennumparken.xlsx", 1)
+    assert (second.xlsx_href, second.xlsx_sheet(), first.xlsx_sheet()) == (
+        "gl_jennumparken.xlsx", 2, 1)
+    workbook.write([second, first])
+    assert first.csv_href == "gl_jennumparken_t.csv" and second.csv_href == "gl_jennumparken_k4.csv"
+    assert (tmp_path / "gl_jennumparken_k4.csv").is_file()
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["gl_jennumparken.xlsx"]
+    path = tmp_path / "gl_jennumparken.xlsx"
+    reader = fastexcel.read_excel(str(path))
+    assert reader.sheet_names == ["1 Kriterierne for Gl. Jennumpar",
+                                  "2 K4's indkomst, Gl. Jennumpark", "Om tabellerne"]
+    assert reader.load_sheet(1).to_polars().rows() == [(2023, 250000), (2024, None)]
+    assert reader.load_sheet(0).to_polars().height == 3
+    sheet = _xml(path, "xl/worksheets/sheet2.xml")
+    assert 'state="frozen"' in sheet and '<autoFilter ref="A1:B3"/>' in sheet
+    # The filter's defined name quotes the sheet, its apostrophe written twice.
+    assert "'2 K4''s indkomst, Gl. Jennumpark'!$A$1:$B$3" in _xml(path, "xl/workbook.xml")
+    about = reader.load_sheet(2).to_polars()
+    assert about["Tabel"].to_list() == [first.caption, second.caption]
+    assert about["Note"].to_list() == [first.note, None]
 
 
 def test_csv_text_cannot_run_as_a_formula_but_numbers_stay_numbers(tmp_path):
@@ -162,20 +196,26 @@ def test_every_download_of_the_synthetic_site_is_usable(synthetic_site):
     assert len(files) > 20
     for path in files:
         reader = fastexcel.read_excel(str(path))
-        frame = reader.load_sheet(0).to_polars()
-        assert frame.height >= 1, path.name
-        for name in frame.columns:
-            assert not name.startswith("__UNNAMED"), f"{path.name}: empty header cell"
-            column = frame[name]
-            if column.dtype == pl.String:
-                values = set(column.drop_nulls().to_list())
-                assert not values & codes, f"{path.name}: {name} holds codes {values & codes}"
-                # A number written as text with its unit ("44,2 % – opfyldt") belongs in
-                # a number column beside a text column.
-                glued = [v for v in values if re.fullmatch(r"[\u2212-]?[\d.,]+\s?%.*", v)]
-                assert not glued, f"{path.name}: {name} holds numbers as text: {glued[:3]}"
-        sheet = _xml(path, "xl/worksheets/sheet1.xml")
-        assert 'state="frozen"' in sheet and "<autoFilter " in sheet, path.name
+        assert reader.sheet_names[-1] in ("Om tabellerne", "About the tables"), path.name
+        for number in range(1, len(reader.sheet_names)):  # the last one names the tables
+            _assert_usable(reader.load_sheet(number - 1).to_polars(), codes,
+                           f"{path.name} sheet {number}")
+            sheet = _xml(path, f"xl/worksheets/sheet{number}.xml")
+            assert 'state="frozen"' in sheet and "<autoFilter " in sheet, (path.name, number)
+
+
+def _assert_usable(frame: pl.DataFrame, codes: set[str], where: str) -> None:
+    assert frame.height >= 1, where
+    for name in frame.columns:
+        assert not name.startswith("__UNNAMED"), f"{where}: empty header cell"
+        column = frame[name]
+        if column.dtype == pl.String:
+            values = set(column.drop_nulls().to_list())
+            assert not values & codes, f"{where}: {name} holds codes {values & codes}"
+            # A number written as text with its unit ("44,2 % – opfyldt") belongs in
+            # a number column beside a text column.
+            glued = [v for v in values if re.fullmatch(r"[\u2212-]?[\d.,]+\s?%.*", v)]
+            assert not glued, f"{where}: {name} holds numbers as text: {glued[:3]}"
 
 
 _KINDS = ("text", "int", "dec1", "dec2", "pct1", "pct2", "pp1", "pp2", "dkk", "year",

@@ -263,10 +263,16 @@ def test_every_table_downloads_as_danish_csv_and_xlsx(synthetic_site):
                                    delimiter=locale(lang).csv_delimiter))
             assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows)
             count += 1
-        for href in xlsxs:
-            reader = fastexcel.read_excel(str(page.parent / href))
-            assert reader.sheet_names in (["Table", "About the table"],
-                                          ["Tabel", "Om tabellen"])
+        # Every table's XLSX link is to the page's one workbook, a sheet per table and
+        # one naming them, the link's sheet number the table's place on the page.
+        assert set(xlsxs) <= {f"{page.stem}.xlsx"}
+        if xlsxs:
+            reader = fastexcel.read_excel(str(page.parent / xlsxs[0]))
+            assert len(reader.sheet_names) == len(xlsxs) + 1
+            assert reader.sheet_names[-1] in ("About the tables", "Om tabellerne")
+            text = page.read_text(encoding="utf-8")
+            numbers = [int(n) for n in re.findall(r"\((?:XLSX, )?(?:ark|sheet) (\d+)\)", text)]
+            assert numbers == list(range(1, len(xlsxs) + 1)), page.name
     assert count > 50
 
 
@@ -278,8 +284,11 @@ def test_csv_numbers_use_decimal_comma_without_thousands(synthetic_site):
     assert "Hermann Stillingsvej-området;46,0;40,0;" in text
     status = (site / "index_status.csv").read_text(encoding="utf-8-sig")
     assert ";1270;" in status and "1.270" not in status
-    xlsx = fastexcel.read_excel(str(site / "kommune" / "730_rangering_k1.xlsx")).load_sheet(
-        0).to_polars()
+    page = (site / "kommune" / "730.html").read_text(encoding="utf-8")
+    sheet = re.search(r'href="730_rangering_k1\.csv" download>CSV</a> · <a href="730\.xlsx" '
+                      r'download title="[^"]*">Excel \(XLSX, ark (\d+)\)', page)
+    xlsx = fastexcel.read_excel(str(site / "kommune" / "730.xlsx")).load_sheet(
+        int(sheet[1]) - 1).to_polars()
     assert xlsx["Værdi (%)"].dtype == pl.Float64 and xlsx["Værdi (%)"][0] == 46.0
 
 

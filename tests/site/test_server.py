@@ -20,7 +20,7 @@ def test_serves_pages_scripts_and_downloads_with_their_types(synthetic_site):
         assert "Almene boligområder" in body.decode("utf-8")
         assert _get(url + "plotly.min.js")[1]["Content-Type"].startswith("text/javascript")
         assert _get(url + "static/site.css")[1]["Content-Type"].startswith("text/css")
-        _, headers, body = _get(url + "index_status.xlsx")
+        _, headers, body = _get(url + "index.xlsx")
         assert headers["Content-Type"].endswith("spreadsheetml.sheet") and body[:2] == b"PK"
         assert _get(url + "omraade/vangdalen.html")[0] == 200
 
