@@ -3,8 +3,9 @@
 `build_site` writes a complete, self-contained site into a new empty folder:
 the overview of the current list (index.html) and of every earlier one
 (liste/<year>.html), one page per municipality (kommune/<code>.html), one
-per area, one per survey wave, the method page, every table as CSV and XLSX
-beside its page, the search index and one shared `plotly.min.js`; in Danish
+per area, one per survey wave, the method page, every table as CSV and
+each page's tables as one XLSX workbook beside the page, the search index
+and one shared `plotly.min.js`; in Danish
 at the root and mirrored in English under en/. All links are relative,
 nothing is fetched from the network, and the publisher swaps the folder in
 atomically with the warehouse.
