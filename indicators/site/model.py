@@ -62,6 +62,11 @@ def _years_in(texts) -> set[int]:
     return {int(p) for text in texts for p in re.findall(r"\d{4}", text)}
 
 
+def _dashed(data_years: str | None) -> str | None:
+    """The mart's '2022-2023' as the site writes a year range, '2022\u20132023'."""
+    return None if data_years is None else str(data_years).replace("-", "\u2013")
+
+
 def _as_bool(value) -> bool | None:
     value = _clean(value)
     return None if value is None else bool(value)
@@ -476,7 +481,8 @@ class SiteData:
             indicator_id=indicator_id, regime=regime, year=year,
             value=value, threshold=threshold, meets=_as_bool(meets),
             numerator=numerator, denominator=denominator,
-            data_years=data_years, suppressed=bool(_as_bool(suppressed)),
+            # As the site writes year ranges: "2022–2023", with an en dash.
+            data_years=_dashed(data_years), suppressed=bool(_as_bool(suppressed)),
             forebyggelse_threshold=prevention,
             meets_forebyggelse=_as_bool(meets_prevention),
             below=self.rules.below(indicator_id),
@@ -702,7 +708,7 @@ class SiteData:
                     out.append(msgs.t("areabox.data_years_item",
                                       code=msgs.t(f"rules.indicator.{c.indicator_id}.code"),
                                       year=state.year,
-                                      years=str(c.data_years).replace("-", "\u2013")))
+                                      years=c.data_years))
         if area_id is None:
             if self._data_years_all is None:
                 self._data_years_all = _years_in(set().union(

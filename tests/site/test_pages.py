@@ -219,6 +219,18 @@ def test_area_page_has_thresholds_projection_survey_and_provenance(synthetic_sit
     assert "Randers Kommunes almene boliger" in text
 
 
+def test_year_ranges_in_the_criteria_tables_and_downloads_take_an_en_dash(synthetic_site):
+    # The marts write data years as "2022-2023"; the site writes a range as 2022–2023.
+    site, _ = synthetic_site
+    text = (site / "omraade" / "gl_jennumparken.html").read_text(encoding="utf-8")
+    tables = text[text.index('<table class="data"'):]
+    assert re.search(r"<td[^>]*>2022\u20132023</td>", tables)
+    assert not re.search(r">\d{4}-\d{4}<", text)
+    for name in ("gl_jennumparken_noegletal.csv", "gl_jennumparken_k1.csv"):
+        csv_text = (site / "omraade" / name).read_text(encoding="utf-8-sig")
+        assert "2022\u20132023" in csv_text and not re.search(r"\d{4}-\d{4}", csv_text)
+
+
 def test_area_table_marks_suppressed_and_unknown(synthetic_site):
     site, _ = synthetic_site
     text = (site / "omraade" / "energivej.html").read_text(encoding="utf-8")
