@@ -107,6 +107,9 @@ def aligned_decimals(value, threshold, *, minimum: int = 1, exact_up_to: int = 2
     subtraction fails. The threshold is first shown exactly when it has at most
     `exact_up_to` decimals (2,88 %, not 2,9 %); then decimals are added until
     the subtraction holds, up to `maximum` (beyond that floats carry noise).
+    A value that differs from its threshold is also never shown equal to it:
+    "2,7 % mod mindst 2,7 %, afstand 0,0, ikke opfyldt" leaves the reader unable
+    to see why, so 2.68 against 2.7 is shown as "2,68 % mod 2,70 % (-0,02)".
     """
     if is_missing(value) or is_missing(threshold):
         return minimum
@@ -128,7 +131,9 @@ def aligned_decimals_exactly(value, threshold, *, minimum: int = 1, exact_up_to:
     decimals = max(minimum, min(places, exact_up_to))
     v = exact(value)
     while decimals < maximum:
-        if rounded(v, decimals) - rounded(t, decimals) == rounded(v - t, decimals):
+        shown_v, shown_t = rounded(v, decimals), rounded(t, decimals)
+        if (shown_v - shown_t == rounded(v - t, decimals)
+                and (shown_v != shown_t or v == t)):
             return decimals
         decimals += 1
     return maximum
@@ -172,8 +177,10 @@ def _aligned_fast(value, threshold, minimum: int, exact_up_to: int, maximum: int
         return None
     decimals = max(minimum, min(t[2], exact_up_to))
     while decimals < maximum:
-        if (_half_up(big_v, places, decimals) - _half_up(big_t, places, decimals)
-                == _half_up(big_v - big_t, places, decimals)):
+        shown_v = _half_up(big_v, places, decimals)
+        shown_t = _half_up(big_t, places, decimals)
+        if (shown_v - shown_t == _half_up(big_v - big_t, places, decimals)
+                and (shown_v != shown_t or big_v == big_t)):
             return decimals
         decimals += 1
     return maximum

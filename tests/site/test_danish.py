@@ -129,6 +129,9 @@ def _subtraction_holds(value: float, threshold: float) -> int:
     assert parse(shown_value) - parse(shown_threshold) == parse(shown_distance)
     true = Decimal(repr(value)) - Decimal(repr(threshold))
     assert parse(shown_distance) == rounded(true, d)
+    # A value off its threshold is shown off it (short of the last decimal allowed).
+    if true != 0 and d < 4:
+        assert shown_value != shown_threshold
     return d
 
 
@@ -136,6 +139,9 @@ def test_threshold_decimals_make_the_shown_subtraction_hold():
     assert aligned_decimals(3.24, 2.88) == 2        # K2: "2,88 %", not "2,9 %"
     assert aligned_decimals(46.2, 40) == 1
     assert aligned_decimals(3.24, 2.8812345) >= 2
+    # A value just short of its threshold is not shown equal to it ("2,7 % mod 2,7 %").
+    assert aligned_decimals(2.68, 2.7) == 2 and aligned_decimals(2.7027027, 2.7) == 3
+    assert aligned_decimals(2.7, 2.7) == 1 and aligned_decimals(40.04, 40) == 2
     rng = random.Random(20261201)
     decimals_seen = set()
     for _ in range(5000):
