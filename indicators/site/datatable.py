@@ -4,9 +4,9 @@ A `DataTable` holds raw values and a kind per column; the page, the CSV and
 the XLSX are all rendered from it, so a download always holds the figures
 the page shows. Downloads are for people who sort, filter and add up:
 
-- the header is the first row, with the unit in it ("Værdi (%)"); the
-  caption and the note go to a second sheet "Om tabellen" (XLSX) or are left
-  to the page (CSV);
+- a page's tables are the sheets of one workbook, in the page's order; each
+  header is the first row, with the unit in it ("Værdi (%)"); the captions and
+  notes go to a last sheet "Om tabellerne" (XLSX) or are left to the page (CSV);
 - numbers are numbers (a numeric column holds only numbers or empty cells;
   words such as "opfyldt" belong in their own text column) and codes are
   written as words (the category "roed" as "Rød");
