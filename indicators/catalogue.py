@@ -17,8 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from indicators import yaml_text
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
 VERSION_LENGTH = 12
@@ -546,7 +547,7 @@ def catalogue_version(path: Path | str | None = None) -> str:
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
     """Read and validate the catalogue (the package's own file unless `path` is given)."""
     source = Path(path or DEFAULT_CATALOGUE_PATH)
-    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    raw = yaml_text.safe_load(source.read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
         raise ValueError(f"{source}: the catalogue must be a YAML mapping")
     if "version" in raw:

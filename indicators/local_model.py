@@ -22,6 +22,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from indicators import yaml_text
 from indicators.errors import InputError, InputProblem
 
 DEFAULT_MODEL_PATH = Path(__file__).with_name("local_model_default.yaml")
@@ -196,8 +197,8 @@ def parse_local_model(text: str, name: str, *, measures: Iterable[str],
     """Validate a model's YAML text: structure, then that every maal and survey item it
     names exists. `name` is how errors name the file."""
     try:
-        root = yaml.compose(text)
-        raw = yaml.safe_load(text)
+        root = yaml_text.compose(text)
+        raw = yaml_text.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(InputProblem(

@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from indicators import yaml_text
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = PROJECT_ROOT / "data" / "sample"
 DEFAULT_HOME = PROJECT_ROOT / "home"
@@ -90,7 +92,7 @@ class RefreshOptions(BaseModel):
         if not path.exists():
             return cls()
         try:
-            return cls.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            return cls.model_validate(yaml_text.safe_load(path.read_text(encoding="utf-8")) or {})
         except (yaml.YAMLError, ValidationError) as exc:
             raise ValueError(f"{path}: {exc}") from None
 

@@ -9,6 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from indicators import yaml_text
 from indicators.errors import InputError, InputProblem
 from indicators.inputs.files import read_input_bytes
 
@@ -27,7 +28,7 @@ class MeasureCatalogue(BaseModel):
 @cache
 def load_measures() -> MeasureCatalogue:
     text = (Path(__file__).parent / "measures.yaml").read_text(encoding="utf-8")
-    return MeasureCatalogue.model_validate(yaml.safe_load(text))
+    return MeasureCatalogue.model_validate(yaml_text.safe_load(text))
 
 
 # Head counts, and counts of things (dwellings, evictions). Full-time persons
@@ -69,7 +70,7 @@ def load_delivery_labels(path: Path, name: str) -> DeliveryLabels | None:
     if not path.exists():
         return None
     try:
-        raw = yaml.safe_load(read_input_bytes(path, name).decode("utf-8"))
+        raw = yaml_text.safe_load(read_input_bytes(path, name).decode("utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(

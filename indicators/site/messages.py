@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
+from indicators import yaml_text
 from indicators.site.formatting import Locale, aligned_decimals, exact, is_missing, locale
 
 MESSAGES_DIR = Path(__file__).with_name("messages")
@@ -123,7 +124,7 @@ def read_language(lang: str, folder: Path = MESSAGES_DIR) -> dict[str, Plural | 
     for path in files:
         page = path.name[: -len(f".{lang}.yaml")]
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml_text.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
             raise MessageError(f"{path}: not valid YAML: {error}") from None
         if raw is None:

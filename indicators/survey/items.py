@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from indicators import yaml_text
 from indicators.errors import InputError, InputProblem
 
 CATALOGUE_FILE = Path(__file__).parent / "items.yaml"
@@ -94,7 +95,7 @@ def load_items(path: Path | None = None) -> dict[str, SurveyItem]:
     path = path or CATALOGUE_FILE
     name = path.name if path == CATALOGUE_FILE else str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
