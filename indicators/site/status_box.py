@@ -54,6 +54,10 @@ def latest_survey(data: SiteData, w: Words, area_id: str) -> str | None:
         return w.t("areabox.survey_suppressed", wave=w.wave_label(wave),
                    n=row["n_answers"])
     whole = data.survey_row(wave, "all")
+    share_all = whole["share"] if whole else None
+    # "mod ukendt i hele undersøgelsen" says nothing: without the whole wave's share
+    # the sentence leaves the comparison out.
+    against = "" if share_all is None else w.t("areabox.survey_against", all=share_all)
     return w.t(f"areabox.survey_{(row['vs_rest'] or 'unknown').replace(' ', '_')}",
-               wave=w.wave_label(wave), share=row["share"],
-               all=whole["share"] if whole else None, n=row["n_answers"])
+               wave=w.wave_label(wave), share=row["share"], against=against,
+               n=row["n_answers"])

@@ -168,3 +168,28 @@ def test_a_published_table_left_out_is_an_error_not_a_missing_section(name):
     del frames[name]
     with pytest.raises(FrameError, match=rf"table mart\.{name} is missing"):
         SiteData(frames, SiteOptions())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_status_box_compares_with_the_whole_survey_only_when_its_share_is_known(lang):
+    from indicators.site.status_box import latest_survey
+
+    known = SiteData(synthetic_frames(), SiteOptions())
+    frames = synthetic_frames()
+    results = frames["survey_results"]
+    # The whole survey's share of 2012 (Vangdalen's newest wave) unknown.
+    frames["survey_results"] = results.with_columns(
+        pl.when((pl.col("area_id") == "all") & (pl.col("wave_id") == "2012"))
+        .then(None).otherwise(pl.col("share")).alias("share"))
+    unknown = SiteData(frames, SiteOptions())
+    with_whole = latest_survey(known, Words.load(lang, known), "vangdalen")
+    without = latest_survey(unknown, Words.load(lang, unknown), "vangdalen")
+    whole = {"da": "i hele undersøgelsen", "en": "in the whole survey"}[lang]
+    unknown_word = {"da": "ukendt", "en": "unknown"}[lang]
+    twenty = {"da": "20\u00a0%", "en": "20%"}[lang]
+    assert whole in with_whole and twenty in with_whole
+    assert whole not in without and unknown_word not in without and twenty not in without
+    # The rest of the sentence stays: the wave, the area's share, the verdict, the answers.
+    wave_and_share = with_whole[:with_whole.index("%") + 1]
+    assert without.startswith(wave_and_share)
+    assert with_whole.endswith(without[without.index(";"):])

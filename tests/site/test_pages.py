@@ -231,6 +231,20 @@ def test_year_ranges_in_the_criteria_tables_and_downloads_take_an_en_dash(synthe
         assert "2022\u20132023" in csv_text and not re.search(r"\d{4}-\d{4}", csv_text)
 
 
+def test_no_caption_or_heading_nests_parentheses(synthetic_site):
+    # A regime's name carries its period in parentheses ("2021-reglerne (fra 2021)"):
+    # a caption that put it in parentheses again read "listen 2024 (2021-reglerne (fra
+    # 2021))".
+    site, _ = synthetic_site
+    nested = re.compile(r"\([^()]*\(")
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        for kind in ("caption", "h1", "h2", "h3"):
+            for found in re.findall(rf"<{kind}[^>]*>(.*?)</{kind}>", text, re.S):
+                words = re.sub(r"<[^>]+>", "", found)
+                assert not nested.search(words), f"{page.relative_to(site)}: {words}"
+
+
 def test_area_table_marks_suppressed_and_unknown(synthetic_site):
     site, _ = synthetic_site
     text = (site / "omraade" / "energivej.html").read_text(encoding="utf-8")
