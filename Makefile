@@ -13,7 +13,13 @@ $(VENV)/.installed: pyproject.toml
 	$(UV) pip install --quiet --python $(PYTHON) -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+# plotly.js's basic bundle for the pages without a map, from the npm registry, checked
+# against its pinned hash (indicators/site/vendor.py); fetched again only when the pin moves.
+PLOTLY_BASIC := indicators/site/static/vendor/plotly-basic.min.js
+$(PLOTLY_BASIC): indicators/site/vendor.py | $(VENV)/.installed
+	$(PYTHON) -m indicators.site.vendor
+
+install: $(VENV)/.installed $(PLOTLY_BASIC)
 
 demo: install
 	$(VENV)/bin/boligmonitor refresh

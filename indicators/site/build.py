@@ -24,6 +24,7 @@ from pathlib import Path
 import plotly.offline
 import polars as pl
 
+from indicators.site import vendor
 from indicators.site.area_page import MIN_AREAS_PER_WORKER, write_area_pages
 from indicators.site.frames import check_frames
 from indicators.site.kommune_page import write_kommune_pages, write_search_index
@@ -44,9 +45,13 @@ __all__ = ["SiteOptions", "build_site"]
 
 
 def _write_assets(out_dir: Path) -> list[Path]:
-    """The one shared plotly.js of the site, and our stylesheet and script."""
+    """The site's plotly.js (the full bundle, and the basic one for pages without a map
+    when it is vendored), and our stylesheet and script."""
     plotly_js = out_dir / "plotly.min.js"
     plotly_js.write_text(plotly.offline.get_plotlyjs(), encoding="utf-8")
+    basic = vendor.vendored()
+    if basic is not None:
+        shutil.copyfile(basic, out_dir / vendor.SITE_NAME)
     static = out_dir / "static"
     static.mkdir()
     copied = []

@@ -25,7 +25,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from indicators.site import danish
+from indicators.site import danish, vendor
 from indicators.site.datatable import DataTable, Workbook, badge, cell_html, write_downloads
 from indicators.site.figures import Figure
 from indicators.site.geo import TOPOJSON_NAMES, TOPOJSON_STUB
@@ -173,6 +173,9 @@ class PageWriter:
             self.env.globals["w"] = self.words
             self.env.globals["status_box"] = lambda area_id: status_box(data, self.words,
                                                                          area_id)
+        # A page without a map loads plotly.js's basic bundle when the site has it
+        # (vendor.py): a quarter of the script to parse before the page draws.
+        self.basic_plotly = (self.site_dir / vendor.SITE_NAME).is_file()
         self.refresh = refresh
         finished = refresh.get("finished_at") or refresh.get("started_at")
         self.refreshed_at: datetime | None = finished if isinstance(finished, datetime) else None
@@ -238,6 +241,9 @@ class PageWriter:
         depth = relative_path.count("/")
         root = "../" * depth
         workbook = self.downloads(relative_path, tables)
+        maps = context.setdefault("uses_maps", False)
+        context["plotly_script"] = (vendor.SITE_NAME if self.basic_plotly and not maps
+                                    else "plotly.min.js")
         html = self.env.get_template(template).render(**self.common(root, relative_path),
                                                       **context)
         if workbook is not None:  # its sheets numbered as the page shows the tables

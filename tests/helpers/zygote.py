@@ -6,8 +6,9 @@ first line of the verb runs; the suite makes over a hundred of them. This module
 once per test process, a fork server ("zygote"): a process started exactly as the console
 script starts (the same interpreter, `sys.path[0]` the script's folder, the caller's
 environment without `BOLIGMONITOR_*`) that imports `pipelines.cli` and what its verbs import,
-and then does nothing else: no verb is run, no warehouse or Dagster instance is opened and
-no Python thread is started (checked before the first fork). Each invocation is a child
+compiles the site's templates (in memory) and then does nothing else: no verb is run, no
+warehouse or Dagster instance is opened and no Python thread is started (checked before
+the first fork). Each invocation is a child
 forked from it, which then does what the console script does, in the state the script
 would be in after its imports: it takes the caller's argv,
 environment (fresh per call, so `BOLIGMONITOR_TEST_KILL_AT` reaches the refresh it is meant
@@ -118,6 +119,12 @@ def serve(address: str, script_dir: str) -> None:
     import importlib
     for name in PRELOAD:
         importlib.import_module(name)
+    # The site's templates, compiled once here: the site keeps compiled templates per
+    # process (indicators/site/render.py), so each child's site build starts with them.
+    from indicators.site.render import environment
+    templates = environment()
+    for template in templates.list_templates():
+        templates.get_template(template)
     import gc
     import threading
     # No Python thread may exist at a fork (its locks would stay held in the child).

@@ -3,9 +3,11 @@ import datetime as dt
 import re
 
 import fastexcel
+import plotly.offline
 import polars as pl
 import pytest
 
+from indicators.site import vendor
 from indicators.site.build import build_site
 from indicators.site.formatting import locale
 from indicators.site.options import SiteOptions
@@ -22,17 +24,46 @@ def test_site_has_every_page_kind(synthetic_site):
     assert set(html_pages(site)) == set(pages)
 
 
-def test_one_shared_plotly_and_every_page_small(synthetic_site):
+def test_plotly_is_shared_and_only_a_page_with_a_map_loads_the_full_bundle(synthetic_site):
     site, pages = synthetic_site
-    assert [p.name for p in site.rglob("plotly*.js")] == ["plotly.min.js"]
+    # Vendored by `make install` (indicators/site/vendor.py); without it every page would
+    # load the full bundle, and this test says so rather than passing.
+    assert vendor.vendored() is not None, "run `make install`: no vendored plotly-basic.min.js"
+    assert sorted(p.name for p in site.rglob("plotly*.js")) == [
+        "plotly-basic.min.js", "plotly.min.js"]
     assert oversized(site) == []
+    maps = []
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        # plotly.js is never inlined; each page loads the shared copy by a relative path.
+        # plotly.js is never inlined; each page loads one shared copy by a relative path.
         assert "Plotly.register" not in text and len(text) < 500_000
-        if '<div class="plot"' in text:
-            root = "../" * page.relative_to(site).as_posix().count("/")
-            assert f'src="{root}plotly.min.js"' in text
+        if '<div class="plot"' not in text:
+            assert "plotly" not in text.split("</head>")[0], page
+            continue
+        root = "../" * page.relative_to(site).as_posix().count("/")
+        has_map = '"type":"choropleth"' in text or '"type":"scattergeo"' in text
+        bundle = "plotly.min.js" if has_map else "plotly-basic.min.js"
+        assert re.findall(r'src="[^"]*plotly[^"]*"', text) == [f'src="{root}{bundle}"'], page
+        maps += [page.relative_to(site).as_posix()] if has_map else []
+    # The overviews draw the map; the area, survey and municipality pages draw none.
+    assert "index.html" in maps and "en/index.html" in maps
+    assert not [m for m in maps if "omraade/" in m or "kommune/" in m]
+
+
+def test_the_basic_bundle_is_plotly_pys_own_release():
+    full = plotly.offline.get_plotlyjs()[:200]
+    release = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", full).group(1)
+    assert release == vendor.VERSION, (
+        f"plotly.py ships plotly.js {release}: pin {vendor.PACKAGE} {release} in vendor.py")
+    assert vendor.vendored() is not None, "run `make install`: no vendored plotly-basic.min.js"
+    head = vendor.BASIC.read_bytes()[:200].decode()
+    assert f"(basic - minified) v{release}" in head
+
+
+def test_a_tarball_that_is_not_the_pinned_one_is_refused(tmp_path):
+    with pytest.raises(ValueError, match=r"integrity sha512-.*expected sha512-1oNF8"):
+        vendor.unpack(b"not the package", tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_links_resolve_and_nothing_points_off_the_machine(synthetic_site):
@@ -128,7 +159,7 @@ def test_language_switch_links_the_same_page_in_the_other_language(synthetic_sit
     assert 'href="../en/kommune/730.html" hreflang="en"' in da
     assert 'href="../../kommune/730.html" hreflang="da"' in en
     assert "Randers Kommune: social housing areas on the list of 1 December 2024" in en
-    assert 'src="../../plotly.min.js"' in en and 'src="../search-index.js"' in en
+    assert 'src="../../plotly-basic.min.js"' in en and 'src="../search-index.js"' in en
 
 
 def test_municipality_page_orders_its_areas_by_severity_with_changes_and_what_if(
