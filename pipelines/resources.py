@@ -61,10 +61,10 @@ class Warehouse(dg.ConfigurableResource):
     Each step gets a connection of its own, closed when the step is done with it. In a
     run, the first of them also opens the file for the rest of the run (`_held`), so the
     later ones join the open database instead of opening the file again: opening it cost
-    ~30 ms and closing it a checkpoint, some 70 times a refresh (a tenth of a sample
-    refresh). The run's end closes it (and checkpoints once); a run killed before that
-    leaves what every committed step wrote in the file's write-ahead log, which the next
-    opening replays, as before."""
+    ~30 ms and closing it a checkpoint, some 70 times a refresh (a sixth of a sample
+    refresh's CPU). The run's end closes it and checkpoints once; a run killed before
+    that leaves what its committed steps wrote in the file's write-ahead log, which the
+    next opening of the file replays (the kill tests, tests/faults, hold both)."""
 
     workspace: Workspace
     _in_run: bool = PrivateAttr(default=False)
