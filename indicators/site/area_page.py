@@ -280,7 +280,7 @@ def _key_figures(p: _Page, state) -> DataTable | None:
         })
     columns = [Column("indicator", p.t("area.key.criterion")),
                Column("value", p.t("area.key.value"), "pct2", decimals_key="d"),
-               Column("comparison", p.t("area.key.comparison")),
+               Column("comparison", p.t("area.key.comparison"), phone_hidden=True),
                Column("threshold", p.t("area.key.threshold"), "pct2", decimals_key="d"),
                Column("margin", p.t("area.key.margin"), "pp2", decimals_key="d"),
                Column("meets", p.t("area.key.meets"), "bool3")]

@@ -77,8 +77,11 @@ class Column:
     # shown with as many decimals as make value - threshold = the distance shown).
     decimals_key: str | None = None
     # Hidden on a phone (the key columns - name, status, value, threshold, distance -
-    # stay); always in the downloads.
+    # stay) and in print; always in the downloads.
     secondary: bool = False
+    # Hidden on a phone only, so the key columns fit in view at 390 px (the criteria
+    # table's comparison word: the distance's sign and "Opfyldt" say the same).
+    phone_hidden: bool = False
 
     @property
     def is_number(self) -> bool:
@@ -86,7 +89,8 @@ class Column:
 
     @property
     def css_class(self) -> str:
-        return _CSS_CLASS[self.kind in _DECIMALS, bool(self.secondary)]
+        css = _CSS_CLASS[self.kind in _DECIMALS, bool(self.secondary)]
+        return f"{css} phone-hidden".lstrip() if self.phone_hidden else css
 
     def decimals(self, row: dict | None = None) -> int:
         if row is not None and self.decimals_key and row.get(self.decimals_key) is not None:

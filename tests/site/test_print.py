@@ -103,6 +103,8 @@ def test_phone_tables_keep_the_key_columns(synthetic_site, browser):
                              ["Kriterium", "Værdi", "Grænse", "Afstand til grænsen", "Opfyldt"]),
                             ("en/omraade/gl_jennumparken.html",
                              ["Criterion", "Value", "Threshold", "Distance to the threshold"])):
+            # Name, value, threshold and distance in view at once; the rest scrolls.
+            in_view = words[:4]
             browser.open((site / page).as_uri())
             shown = browser.run(
                 "const t = document.querySelector('.key-figures table.data');"
@@ -113,6 +115,17 @@ def test_phone_tables_keep_the_key_columns(synthetic_site, browser):
                 # A header may carry its unit: "Afstand til grænsen (procentpoint)".
                 assert any(h == word or h.startswith(word + " (") for h in shown), \
                     f"{page}: {word!r} hidden on a phone ({shown})"
+            # ... the first four in view without scrolling the table's box sideways.
+            outside = browser.run(
+                "const wrap = document.querySelector('.key-figures .table-wrap');"
+                "const right = wrap.getBoundingClientRect().right;"
+                "return [...wrap.querySelectorAll('thead th')]"
+                ".filter(th => getComputedStyle(th).display !== 'none'"
+                " && th.getBoundingClientRect().right > right + 1)"
+                ".map(th => th.textContent.trim())")
+            for word in in_view:
+                assert not [h for h in outside if h == word or h.startswith(word + " (")], \
+                    f"{page}: {word!r} out of view on a phone (beyond the box: {outside})"
             hidden = browser.run(
                 "return [...document.querySelectorAll('.key-figures th.secondary')]"
                 ".map(th => getComputedStyle(th).display)")
