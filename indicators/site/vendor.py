@@ -31,8 +31,8 @@ INTEGRITY = ("sha512-1oNF8PeQx2hv/y7tqEVWKD3JGwn/MGEMQ8mL9HUwsaqG9FGy/OU5FHUHvzq
              "abTiE775C4kkjMQ==")
 FOLDER = Path(__file__).parent / "static" / "vendor"
 BASIC = FOLDER / "plotly-basic.min.js"
-# The name the site gives it, beside the full bundle's plotly.min.js.
-SITE_NAME = "plotly-basic.min.js"
+# The site writes it under the same name, beside the full bundle's plotly.min.js.
+SITE_NAME = BASIC.name
 
 
 def tarball_url() -> str:
@@ -56,7 +56,7 @@ def unpack(data: bytes, folder: Path = FOLDER) -> Path:
             extracted = tar.extractfile(member)
             if extracted is None:
                 raise ValueError(f"{tarball_url()}: no {member} in the package")
-            partial = folder / f".{name}.partial"
+            partial = folder / f".{name}.partial"  # never a half-written script
             partial.write_bytes(extracted.read())
             os.replace(partial, folder / name)
     return folder / BASIC.name
@@ -76,10 +76,13 @@ def main() -> None:
         BASIC.touch()  # newer than this module: make's target is up to date
         print(f"{BASIC} is there (plotly.js {VERSION})")
         return
-    with urllib.request.urlopen(tarball_url(), timeout=120) as response:  # noqa: S310
-        data = response.read()
     try:
+        with urllib.request.urlopen(tarball_url(), timeout=120) as response:  # noqa: S310
+            data = response.read()
         path = unpack(data)
+    except OSError as exc:  # no network, DNS, HTTP errors
+        sys.exit(f"could not fetch {tarball_url()} ({exc}); `make install` needs the npm "
+                 "registry once, for plotly.js's basic bundle")
     except ValueError as exc:
         sys.exit(str(exc))
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, plotly.js {VERSION})")
