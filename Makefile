@@ -49,9 +49,10 @@ test: install browser
 	$(VENV)/bin/pytest $(XDIST)
 
 # The edit-run loop (< 1 min): no Chromium, no Dagster webserver/daemon, no end-to-end
-# refreshes through the real command, and not the three status property runs of many
-# examples (`slow`, ~21 s of CPU: run them with `pytest -m slow` after changing the status
-# logic; `make test` and CI always do). Markers: pyproject.toml, tests/conftest.py.
+# refreshes through the real command, and not the property runs of many examples (`slow`,
+# ~30 s of CPU: the three status properties and the two Danish number fast paths against
+# their Decimal definition; run them with `pytest -m slow` after changing the status logic
+# or formatting.py; `make test` and CI always do). Markers: pyproject.toml, tests/conftest.py.
 FAST := not e2e and not browser and not service and not slow
 test-fast: install
 	$(VENV)/bin/pytest -q $(XDIST) -m "$(FAST)"

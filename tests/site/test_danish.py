@@ -188,6 +188,7 @@ _figures = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
 @given(value=_figures, decimals=st.integers(0, 6), thousands=st.booleans(),
        signed=st.booleans())
@@ -219,6 +220,7 @@ def test_fast_rounding_falls_back_where_it_does_not_apply():
 _oracle_aligned = aligned_decimals_exactly  # the Decimal definition
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
 @given(value=_figures, threshold=_figures, minimum=st.integers(0, 2),
        exact_up_to=st.integers(0, 3), maximum=st.integers(1, 6))
