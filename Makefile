@@ -37,22 +37,26 @@ browser:
 test test-fast: export PYTHONDONTWRITEBYTECODE =
 
 # The full suite (CI runs this): unit, asset, end-to-end, Chromium and service tests, in
-# one pytest-xdist worker per core. Tests are handed out one at a time as workers free up
-# (loadgroup; a test marked xdist_group goes with its group); the session's refreshed
-# home is still made once (tests/helpers/once.py). The ~130 refreshes through the command
-# are most of its CPU; after the first, each is forked from an imported `boligmonitor`
-# (tests/helpers/zygote.py), and the temporary homes are on /dev/shm (tests/conftest.py).
-# On a fresh clone with nothing else running (2026-12-02, two runs): 1433 tests in 351 and
-# 360 s, the whole `.ci/run` with its install 5:59 and 6:08; a third worker took 354 s.
+# three pytest-xdist workers on this machine's two cores. Tests are handed out one at a
+# time as workers free up (loadgroup; a test marked xdist_group goes with its group); the
+# session's refreshed home is still made once (tests/helpers/once.py). The ~130 refreshes
+# through the command are most of its CPU; after the first, each is forked from an
+# imported `boligmonitor` (tests/helpers/zygote.py), and the temporary homes are on
+# /dev/shm (tests/conftest.py). The suite keeps two cores busy only ~70 % of its time
+# (Chromium round trips, subprocess start-up and file copies wait), and a third worker
+# fills the gaps: 2026-12-03, 1443 tests, two workers 435 s, three 395 s (the same CPU
+# seconds); on 2026-12-02, in a faster hour, two took 351 and 360 s and three 354 s.
 XDIST := -n 2 --dist loadgroup
+FULL_XDIST := -n 3 --dist loadgroup
 test: install browser
-	$(VENV)/bin/pytest $(XDIST)
+	$(VENV)/bin/pytest $(FULL_XDIST)
 
 # The edit-run loop (< 1 min): no Chromium, no Dagster webserver/daemon, no end-to-end
-# refreshes through the real command, and not the property runs of many examples (`slow`,
-# ~30 s of CPU: the three status properties and the two Danish number fast paths against
-# their Decimal definition; run them with `pytest -m slow` after changing the status logic
-# or formatting.py; `make test` and CI always do). Markers: pyproject.toml, tests/conftest.py.
+# refreshes through the real command, and not the slow runs over generated data (`slow`,
+# ~40 s of CPU: the three status properties, the two Danish number fast paths against their
+# Decimal definition, the benchmark baseline against the product on a generated national
+# set; run them with `pytest -m slow` after changing the status logic, formatting.py or the
+# baseline; `make test` and CI always do). Markers: pyproject.toml, tests/conftest.py.
 FAST := not e2e and not browser and not service and not slow
 test-fast: install
 	$(VENV)/bin/pytest -q $(XDIST) -m "$(FAST)"

@@ -4,7 +4,7 @@ One refresh of the shipped sample per session (`sample_home`), through the real
 command, for every test that only reads a published home; a test that changes a
 home (refreshes again, fails, rolls back, forgets) gets its own copy of it
 (`published_copy`), which costs a file copy instead of a refresh. Under pytest-xdist
-(`make test` runs two workers) the refresh is still made once: the first worker
+(`make test` runs three workers) the refresh is still made once: the first worker
 that needs it makes it in the session's shared folder (tests/helpers/once.py).
 
 Markers, for the fast suite: `make test` runs everything; `make test-fast`
@@ -42,7 +42,7 @@ MARKER_OF_FIXTURE = {
 
 # Seconds of the slowest tests, each, from `--durations` of a full run (095ed7d, refreshes
 # forked from tests/helpers/zygote.py, temporary folders in RAM): only their order matters.
-# With two workers handed one test (or one group) at a time, a long test that starts last
+# With workers handed one test (or one group) at a time, a long test that starts last
 # is the run's tail; the longest first is within seconds of the best split. The longest
 # entry a test's id starts with is its weight; a test not named here weighs nothing and
 # keeps its place after them.

@@ -1,5 +1,8 @@
 """The hand-written DuckDB baseline gives the product's answers, so comparing their speed
-is fair: same area sums, values, threshold tests and three-valued statuses."""
+is fair: same area sums, values, threshold tests and three-valued statuses.
+
+On a generated national set (scale 0.05): ~10 s of CPU, so `slow` (make test and CI run
+it, make test-fast leaves it out)."""
 
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from indicators.inputs.areas import read_areas, read_membership
 from indicators.inputs.kaas import combine_deliveries, read_kaas_file
 from indicators.inputs.measures import load_delivery_labels
 from indicators.inputs.reference import read_reference
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
