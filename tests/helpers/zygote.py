@@ -50,7 +50,7 @@ OWN_PROCESS = "BOLIGMONITOR_TESTS_OWN_PROCESS"
 # of the sample): imported in the zygote, they cost a fork instead of ~1 s in every child.
 PRELOAD = [
     "pipelines.cli", "pipelines.runner", "pipelines.preflight", "pipelines.lock",
-    "pipelines.definitions", "indicators.site.status_box",
+    "pipelines.definitions", "pipelines.dagster_storage", "indicators.site.status_box",
     "dagster._core.instance.factory", "dagster._core.execution.execute_in_process",
     "dagster._core.storage.runs.sqlite.sqlite_run_storage",
     "dagster._core.storage.event_log.sqlite.consolidated_sqlite_event_log",
