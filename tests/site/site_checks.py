@@ -44,9 +44,9 @@ def oversized(site: Path) -> list[tuple[str, int]]:
 def broken_links(site: Path) -> list[str]:
     """Relative links to missing files or anchors, and any link off the machine."""
     problems = []
-    ids_by_page = {p: page_refs(p)[1] for p in html_pages(site)}
-    for page in html_pages(site):
-        refs, _ = page_refs(page)
+    parsed_pages = {p: page_refs(p) for p in html_pages(site)}  # each page parsed once
+    ids_by_page = {p: ids for p, (_refs, ids) in parsed_pages.items()}
+    for page, (refs, _ids) in parsed_pages.items():
         for _tag, attr, value in refs:
             parsed = urlparse(value)
             if parsed.scheme in ("data",) or value.startswith("#icon-"):
