@@ -42,10 +42,11 @@ test test-fast: export PYTHONDONTWRITEBYTECODE =
 # session's refreshed home is still made once (tests/helpers/once.py). The ~130 refreshes
 # through the command are most of its CPU; after the first, each is forked from an
 # imported `boligmonitor` (tests/helpers/zygote.py), and the temporary homes are on
-# /dev/shm (tests/conftest.py). The suite keeps two cores busy only ~70 % of its time
-# (Chromium round trips, subprocess start-up and file copies wait), and a third worker
-# fills the gaps: 2026-12-03, 1443 tests, two workers 435 s, three 395 s (the same CPU
-# seconds); on 2026-12-02, in a faster hour, two took 351 and 360 s and three 354 s.
+# /dev/shm (tests/conftest.py). The CPU time `time make test` counts is ~70 % of two
+# cores' wall time (waits on Chromium, subprocesses and file copies; Chromium's own CPU
+# may not be counted), and a third worker fills the gaps: 2026-12-03, 1443 tests, two
+# workers 435 s, three 395 s (the same CPU seconds), three on fresh clones 414 and 434 s;
+# on 2026-12-02, in a faster hour, two took 351 and 360 s and three 354 s.
 XDIST := -n 2 --dist loadgroup
 FULL_XDIST := -n 3 --dist loadgroup
 test: install browser
