@@ -53,10 +53,6 @@ class EventLogStorageWithEngines(SqliteEventLogStorage):
         self._engines: dict[str, Engine] = {}
         super().__init__(base_dir, inst_data=inst_data)
 
-    @classmethod
-    def from_config_value(cls, inst_data, config_value) -> EventLogStorageWithEngines:
-        return cls(inst_data=inst_data, **config_value)
-
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
         with self._db_lock:
@@ -85,10 +81,6 @@ class RunStorageWithEngine(SqliteRunStorage):
     """The runs database, one engine for it."""
 
     _engine: Engine | None = None
-
-    @classmethod
-    def from_config_value(cls, inst_data, config_value) -> RunStorageWithEngine:
-        return cls.from_local(inst_data=inst_data, **config_value)
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
@@ -121,6 +113,7 @@ class SqliteStorageWithEngines(DagsterSqliteStorage):
 
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> SqliteStorageWithEngines:
+        # Dagster's names its own class; the two storages above are only made here.
         return cls.from_local(inst_data=inst_data, **config_value)
 
 
