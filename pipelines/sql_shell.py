@@ -102,10 +102,6 @@ class Session:
     def _run_interruptibly(self, work) -> None:
         self._cancel = threading.Event()
         failure: list[BaseException] = []
-        # The main thread waits on this, not on Thread.join: a KeyboardInterrupt inside
-        # join() can leave CPython's record of the thread wrong (bpo-21822, bpo-45274),
-        # while an Event's wait is interruptible as often as Ctrl-C comes.
-        done = threading.Event()
 
         def target() -> None:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # see run_command
@@ -113,8 +109,6 @@ class Session:
                 work()
             except BaseException as exc:  # handed to the main thread
                 failure.append(exc)
-            finally:
-                done.set()
 
         worker = threading.Thread(target=target, name="sql-statement", daemon=True)
         deadline = None if self.timeout_s is None else time.monotonic() + self.timeout_s
@@ -122,8 +116,8 @@ class Session:
         worker.start()
         while True:
             try:
-                while not done.is_set():
-                    done.wait(0.1)
+                while worker.is_alive():
+                    worker.join(0.1)
                     if reason is None and deadline is not None and time.monotonic() >= deadline:
                         reason = "timeout"
                     if reason is not None:
