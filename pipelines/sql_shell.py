@@ -218,6 +218,10 @@ def prompt_loop(session: Session, history: Path | None, stdin: TextIO | None = N
     interactive = stdin.isatty()
     save_history = _open_history(history) if interactive and history is not None else None
     if interactive:
+        # A person at the prompt means Ctrl-C, even where the parent ignored SIGINT (a
+        # background job of a script does; Python then keeps it ignored): the statement
+        # would run on and the typed line stay.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         session.out.write("Read-only SQL on the published warehouse. End a statement with ';'; "
                           ".help for commands, Ctrl-D to quit.\n")
     pending: list[str] = []
