@@ -140,6 +140,47 @@ class Browser:
         return path
 
 
+
+def open_clean(browser: Browser, url: str) -> PageReport:
+    """Open a page; it must log no console error and request nothing off the machine."""
+    report = browser.open(url)
+    assert report.console_errors() == [], f"{url}: console errors {report.console_errors()}"
+    assert report.offsite_requests() == [], f"{url}: requests off the machine"
+    return report
+
+
+def assert_charts_drawn(browser: Browser, where: str) -> int:
+    """Bring every chart into view (site.js draws it then); each must hold an SVG with
+    traces and points. Returns the count."""
+    browser.draw_every_chart("[data-drawn]", per_chart_s=1)
+    charts = browser.run(CHART_STATE_JS)
+    plots = browser.run("return document.querySelectorAll('.plot[data-figure]').length")
+    assert len(charts) == plots
+    for chart in charts:
+        assert chart["svg"], f"{where}: chart {chart['id']} has no SVG"
+        assert chart["traces"] > 0 and chart["points"] > 0, f"{where}: chart {chart['id']} empty"
+    return len(charts)
+
+
+def check_every_page(browser: Browser, site: Path, also=None) -> int:
+    """Every page of `site` at the window's current size: it loads offline without a
+    console error, draws every chart, and every link, script and stylesheet the browser
+    resolves is a file of the site; then `also(page)` if given. Returns the charts drawn."""
+    total = 0
+    for page in sorted(site.rglob("*.html")):
+        open_clean(browser, page.as_uri())
+        total += assert_charts_drawn(browser, str(page.relative_to(site)))
+        hrefs = browser.run(
+            "return [...document.querySelectorAll('a[href], script[src], link[href]')]"
+            ".map(e => e.href || e.src).filter(h => !h.startsWith('data:'))")
+        for href in hrefs:
+            assert href.startswith("file://"), f"{page}: link leaves the site: {href}"
+            target = Path(href.removeprefix("file://").split("#")[0])
+            assert target.is_file(), f"{page}: broken link {href}"
+        if also is not None:
+            also(page)
+    return total
+
 # Waits inside the page, in one round trip each, instead of polling it from here. Ready:
 # site.js has run (or the page has no site.js); settled: two animation frames and a task
 # later, so the charts in view, which the IntersectionObserver draws at the first frame, are

@@ -23,9 +23,14 @@ from selenium.webdriver.support.ui import Select
 
 from indicators.site.build import build_site
 from pipelines.site_server import BackgroundServer
-from tests.site.browser import CHART_STATE_JS, Browser
+from tests.site.browser import (
+    Browser,
+    assert_charts_drawn,
+    check_every_page,
+    open_clean,
+)
 from tests.site.conftest import synthetic_frames, synthetic_geojson, synthetic_refresh
-from tests.site.site_checks import broken_links, html_pages, oversized
+from tests.site.site_checks import broken_links, oversized
 
 pytestmark = pytest.mark.e2e
 
@@ -56,52 +61,17 @@ def artefacts() -> Path:
     return folder
 
 
-# --- helpers ---------------------------------------------------------------------
-
-def _open_ok(browser: Browser, url: str):
-    report = browser.open(url)
-    assert report.console_errors() == [], f"{url}: console errors {report.console_errors()}"
-    assert report.offsite_requests() == [], f"{url}: requests off the machine"
-    return report
-
-
-def _scroll_every_chart_into_view(browser: Browser) -> None:
-    """Charts draw when they scroll into view (site.js): bring each one into view."""
-    browser.draw_every_chart("[data-drawn]", per_chart_s=1)
-
-
-def _assert_charts_drawn(browser: Browser, where: str) -> int:
-    _scroll_every_chart_into_view(browser)
-    charts = browser.run(CHART_STATE_JS)
-    plots = browser.run("return document.querySelectorAll('.plot[data-figure]').length")
-    assert len(charts) == plots
-    for chart in charts:
-        assert chart["svg"], f"{where}: chart {chart['id']} has no SVG"
-        assert chart["traces"] > 0 and chart["points"] > 0, f"{where}: chart {chart['id']} empty"
-    return len(charts)
-
-
 # --- every page --------------------------------------------------------------------
 
-def test_every_page_loads_offline_draws_its_charts_and_links_resolve(site, browser):
-    total = 0
-    for page in html_pages(site):
-        _open_ok(browser, page.as_uri())
-        total += _assert_charts_drawn(browser, str(page.relative_to(site)))
-        # Every link the browser resolves points at a file of the site.
-        hrefs = browser.run(
-            "return [...document.querySelectorAll('a[href], script[src], link[href]')]"
-            ".map(e => e.href || e.src).filter(h => !h.startsWith('data:'))")
-        for href in hrefs:
-            assert href.startswith("file://"), f"{page}: link leaves the site: {href}"
-            target = Path(href.removeprefix("file://").split("#")[0])
-            assert target.is_file(), f"{page}: broken link {href}"
-    assert total >= 20
-    assert broken_links(site) == [] and oversized(site) == []
+def test_every_page_loads_offline_draws_its_charts_and_links_resolve(sample_site, browser):
+    """The published sample at desktop width, both languages. The synthetic site's pages
+    get the same checks at phone width (test_print.py), one pass over them for both."""
+    assert check_every_page(browser, sample_site) >= 20
+    assert broken_links(sample_site) == [] and oversized(sample_site) == []
 
 
 def test_vangdalen_stands_out_on_the_2010_survey_page(site, browser):
-    _open_ok(browser, (site / "tryghed.html").as_uri())
+    open_clean(browser, (site / "tryghed.html").as_uri())
     rows = browser.driver.find_elements(By.CSS_SELECTOR, "table.data tbody tr")
     link = next(r.find_element(By.TAG_NAME, "a") for r in rows
                 if r.find_elements(By.TAG_NAME, "td")[0].text.strip() == "2010")
@@ -120,7 +90,7 @@ def test_vangdalen_stands_out_on_the_2010_survey_page(site, browser):
 
 def test_wide_interval_is_not_flagged(synthetic_site, browser):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "tryghed" / "2010.html").as_uri())
+    open_clean(browser, (site / "tryghed" / "2010.html").as_uri())
     ids = [f.get_attribute("data-area-id")
            for f in browser.driver.find_elements(By.CSS_SELECTOR, "li.flagged")]
     assert ids == ["vangdalen"]
@@ -133,22 +103,22 @@ def test_wide_interval_is_not_flagged(synthetic_site, browser):
 def test_served_over_local_http_every_request_stays_on_the_machine(site):
     with BackgroundServer(site) as url, Browser(block_network=False) as b:
         for page in ("index.html", "metode.html", "tryghed.html"):
-            report = _open_ok(b, url + page)
+            report = open_clean(b, url + page)
             assert any(r.endswith("/plotly.min.js") for r in report.requests) or \
                 page != "index.html"
-            _assert_charts_drawn(b, page)
+            assert_charts_drawn(b, page)
         area = sorted((site / "omraade").glob("*.html"))[0]
-        _open_ok(b, url + "omraade/" + area.name)
-        assert _assert_charts_drawn(b, area.name) >= 5
+        open_clean(b, url + "omraade/" + area.name)
+        assert assert_charts_drawn(b, area.name) >= 5
 
 
 def test_screenshots_of_overview_and_an_area(sample_site, synthetic_site, browser, artefacts):
     shots = []
     for name, site in (("sample", sample_site), ("synthetic", synthetic_site[0])):
-        _open_ok(browser, (site / "index.html").as_uri())
+        open_clean(browser, (site / "index.html").as_uri())
         shots.append(browser.screenshot(artefacts / f"{name}-oversigt.png"))
         area = "gl_jennumparken.html"
-        _open_ok(browser, (site / "omraade" / area).as_uri())
+        open_clean(browser, (site / "omraade" / area).as_uri())
         shots.append(browser.screenshot(artefacts / f"{name}-omraade-gl_jennumparken.png"))
     for shot in shots:
         data = shot.read_bytes()
@@ -158,7 +128,7 @@ def test_screenshots_of_overview_and_an_area(sample_site, synthetic_site, browse
 def test_sample_site_has_its_outline_map(sample_site, browser):
     """The shipped sample has areas.geojson, so the published overview must draw the map."""
     assert (PROJECT / "data" / "sample" / "areas" / "areas.geojson").is_file()
-    _open_ok(browser, (sample_site / "index.html").as_uri())
+    open_clean(browser, (sample_site / "index.html").as_uri())
     drawn = browser.run("return document.querySelectorAll('#map path.choroplethlocation').length")
     assert drawn > 0
 
@@ -167,7 +137,7 @@ def test_sample_site_has_its_outline_map(sample_site, browser):
 
 def test_map_selector_switches_indicator_and_year(synthetic_site, browser):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "index.html").as_uri())
+    open_clean(browser, (site / "index.html").as_uri())
     before = browser.run("return document.getElementById('map').data[0].z.slice()")
     Select(browser.driver.find_element(By.ID, "map-view")).select_by_value("k1_uden_tilknytning")
     Select(browser.driver.find_element(By.ID, "map-year")).select_by_value("2015")
@@ -187,7 +157,7 @@ def test_map_selector_switches_indicator_and_year(synthetic_site, browser):
 
 def test_municipality_filter_hides_other_municipalities(synthetic_site, browser):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "index.html").as_uri())
+    open_clean(browser, (site / "index.html").as_uri())
     Select(browser.driver.find_element(By.ID, "municipality-filter")).select_by_value("751")
     visible = browser.run("return [...document.querySelectorAll('#status-table tbody tr')]"
                           ".filter(r => r.offsetParent !== null).length")
@@ -197,7 +167,7 @@ def test_municipality_filter_hides_other_municipalities(synthetic_site, browser)
 
 def test_keyboard_reaches_skip_link_navigation_and_controls(synthetic_site, browser):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "index.html").as_uri())
+    open_clean(browser, (site / "index.html").as_uri())
     # Right after loading, the first Tab starts from the top of the document.
     ActionChains(browser.driver).send_keys(Keys.TAB).perform()
     active = browser.driver.switch_to.active_element
@@ -259,7 +229,7 @@ return failures;
 def test_text_contrast_passes_wcag_aa(synthetic_site, browser):
     site, _ = synthetic_site
     for page in ("index.html", "omraade/energivej.html", "tryghed/2010.html", "metode.html"):
-        _open_ok(browser, (site / page).as_uri())
+        open_clean(browser, (site / page).as_uri())
         assert browser.run(CONTRAST_JS) == [], page
 
 
@@ -267,19 +237,19 @@ def test_stale_warning_follows_the_readers_clock(tmp_path, browser):
     old = tmp_path / "old"
     build_site(synthetic_frames(optional=False),
                synthetic_refresh(dt.datetime.now(dt.UTC) - dt.timedelta(hours=72)), old)
-    _open_ok(browser, (old / "index.html").as_uri())
+    open_clean(browser, (old / "index.html").as_uri())
     warning = browser.driver.find_element(By.ID, "stale-warning")
     assert warning.is_displayed() and "forældede" in warning.text and "3 dage" in warning.text
     fresh = tmp_path / "fresh"
     build_site(synthetic_frames(optional=False),
                synthetic_refresh(dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)), fresh)
-    _open_ok(browser, (fresh / "metode.html").as_uri())
+    open_clean(browser, (fresh / "metode.html").as_uri())
     assert not browser.driver.find_element(By.ID, "stale-warning").is_displayed()
 
 
 def test_area_page_prints_cleanly(synthetic_site, browser, artefacts):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "omraade" / "gl_jennumparken.html").as_uri())
+    open_clean(browser, (site / "omraade" / "gl_jennumparken.html").as_uri())
     browser.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
         hidden = browser.run(
@@ -296,7 +266,7 @@ def test_area_page_prints_cleanly(synthetic_site, browser, artefacts):
 # --- signals, search, lazy charts, phone width (H6) -------------------------------
 
 def test_the_2010_overview_shows_vangdalen_with_its_survey_signal(site, browser):
-    _open_ok(browser, (site / "liste" / "2010.html").as_uri())
+    open_clean(browser, (site / "liste" / "2010.html").as_uri())
     cards = browser.driver.find_elements(By.CSS_SELECTOR, '[data-area="vangdalen"]')
     assert cards, "Vangdalen is not on the 2010 overview"
     card = cards[0]
@@ -308,7 +278,7 @@ def test_the_2010_overview_shows_vangdalen_with_its_survey_signal(site, browser)
 def test_search_finds_an_area_by_name_from_any_page(synthetic_site, browser):
     site, _ = synthetic_site
     for page in (site / "kommune" / "730.html", site / "en" / "omraade" / "aabyhoej.html"):
-        _open_ok(browser, page.as_uri())
+        open_clean(browser, page.as_uri())
         box = browser.driver.find_element(By.ID, "search-box")
         box.clear()
         box.send_keys("vangd")
@@ -321,18 +291,18 @@ def test_search_finds_an_area_by_name_from_any_page(synthetic_site, browser):
 
 def test_charts_below_the_fold_draw_only_when_scrolled_to(synthetic_site, browser):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "kommune" / "730.html").as_uri())
+    open_clean(browser, (site / "kommune" / "730.html").as_uri())
     drawn = browser.run("return [...document.querySelectorAll('.plot[data-figure]')]"
                         ".map(p => !!p.getAttribute('data-drawn'))")
     assert drawn and not all(drawn), "every chart was drawn at load"
-    _scroll_every_chart_into_view(browser)
+    browser.draw_every_chart("[data-drawn]", per_chart_s=1)
     assert all(browser.run("return [...document.querySelectorAll('.plot[data-figure]')]"
                            ".map(p => !!p.querySelector('svg.main-svg'))"))
 
 
 def test_municipality_filter_filters_everything_below_it(synthetic_site, browser):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "index.html").as_uri())
+    open_clean(browser, (site / "index.html").as_uri())
     Select(browser.driver.find_element(By.ID, "municipality-filter")).select_by_value("751")
     shown = browser.run(
         "return [...document.querySelectorAll('main [data-area]')].filter(e => "
@@ -342,7 +312,7 @@ def test_municipality_filter_filters_everything_below_it(synthetic_site, browser
 
 def test_what_if_selector_shows_one_regime_at_a_time(synthetic_site, browser):
     site, _ = synthetic_site
-    _open_ok(browser, (site / "kommune" / "730.html").as_uri())
+    open_clean(browser, (site / "kommune" / "730.html").as_uri())
     visible = "return [...document.querySelectorAll('.regime-block')].filter(b => !b.hidden)" \
         ".map(b => b.getAttribute('data-regime'))"
     assert browser.run(visible) == ["2021"]
@@ -356,7 +326,7 @@ def test_overview_and_municipality_pages_fit_a_phone(synthetic_site, browser):
     try:
         for page in ("index.html", "liste/2010.html", "kommune/730.html",
                      "en/kommune/751.html", "omraade/energivej.html"):
-            _open_ok(browser, (site / page).as_uri())
+            open_clean(browser, (site / page).as_uri())
             wide = browser.run("return document.documentElement.scrollWidth - "
                                "document.documentElement.clientWidth")
             assert wide <= 0, f"{page} scrolls sideways by {wide} px at 390 px"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.browser import Browser
-from tests.site.site_checks import html_pages
+from tests.site.browser import Browser, check_every_page
+from tests.site.site_checks import broken_links, html_pages, oversized
 
 pytestmark = pytest.mark.e2e
 
@@ -78,21 +78,26 @@ def _desktop(browser: Browser):
 # --- phone ------------------------------------------------------------------------
 
 def test_no_page_scrolls_sideways_on_a_phone(synthetic_site, browser):
+    """Every page of the synthetic site (every optional table, a map, both languages) at
+    390 px, in the one pass that also checks what the sample's pages are checked for at
+    desktop width (test_browser.py): offline, no console error, every chart drawn, every
+    link a file of the site."""
     site, _ = synthetic_site
     pages = html_pages(site)
     assert any("/en/" in str(p) for p in pages) and any("_rapport" in p.name for p in pages)
     _phone(browser)
+    wide = {}
+
+    def width(page: Path) -> None:
+        scroll_width = browser.run("return document.scrollingElement.scrollWidth")
+        if scroll_width > PHONE:
+            wide[str(page.relative_to(site))] = scroll_width
     try:
-        wide = {}
-        for page in pages:
-            browser.open(page.as_uri())
-            _draw_every_chart(browser)
-            width = browser.run("return document.scrollingElement.scrollWidth")
-            if width > PHONE:
-                wide[str(page.relative_to(site))] = width
-        assert wide == {}, f"pages wider than {PHONE} px: {wide}"
+        assert check_every_page(browser, site, also=width) >= 20
     finally:
         _desktop(browser)
+    assert wide == {}, f"pages wider than {PHONE} px: {wide}"
+    assert broken_links(site) == [] and oversized(site) == []
 
 
 def test_phone_tables_keep_the_key_columns(synthetic_site, browser):
