@@ -46,7 +46,9 @@ test test-fast: export PYTHONDONTWRITEBYTECODE =
 # cores' wall time (waits on Chromium, subprocesses and file copies; Chromium's own CPU
 # may not be counted), and a third worker fills the gaps: 2026-12-03, 1443 tests, two
 # workers 435 s, three 395 s (the same CPU seconds), three on fresh clones 414 and 434 s;
-# on 2026-12-02, in a faster hour, two took 351 and 360 s and three 354 s.
+# on 2026-12-02, in a faster hour, two took 351 and 360 s and three 354 s; on 2026-12-04,
+# a machine ~1.5x slower (test-fast 73 s), three took 591 s, four 665 s, and three on a
+# fresh clone after the browser and kill-chain changes of that day 544 s (1442 tests).
 XDIST := -n 2 --dist loadgroup
 FULL_XDIST := -n 3 --dist loadgroup
 test: install browser
