@@ -100,6 +100,37 @@ def test_no_page_scrolls_sideways_on_a_phone(synthetic_site, browser):
     assert broken_links(site) == [] and oversized(site) == []
 
 
+def test_phone_table_captions_wrap_in_their_box_and_stay_in_view(synthetic_site, browser):
+    """A caption says what the table holds (area, list year, rules): on a phone it wraps
+    inside the table's scrolling box and stays there when the table scrolls sideways."""
+    site, _ = synthetic_site
+    _phone(browser)
+    try:
+        for page in ("omraade/gl_jennumparken.html", "en/omraade/gl_jennumparken.html",
+                     "kommune/730.html", "index.html"):
+            browser.open((site / page).as_uri())
+            problems = browser.run("""
+                const out = [];
+                for (const wrap of document.querySelectorAll('.table-wrap')) {
+                  const caption = wrap.querySelector(':scope > table.data > caption');
+                  if (!caption || getComputedStyle(wrap).display === 'none') continue;
+                  const wide = wrap.scrollWidth > wrap.clientWidth + 1;
+                  wrap.scrollLeft = wrap.scrollWidth;
+                  const box = wrap.getBoundingClientRect(), cap = caption.getBoundingClientRect();
+                  if (cap.left < box.left - 1 || cap.right > box.right + 1)
+                    out.push([caption.textContent.trim(), wide, cap.left, cap.right,
+                              box.left, box.right]);
+                  wrap.scrollLeft = 0;
+                }
+                return out;""")
+            assert problems == [], f"{page}: captions outside their box: {problems}"
+            wide = browser.run("return [...document.querySelectorAll('.table-wrap')]"
+                               ".filter(w => w.scrollWidth > w.clientWidth + 1).length")
+            assert wide or page == "index.html", f"{page}: no wide table to scroll"
+    finally:
+        _desktop(browser)
+
+
 def test_phone_tables_keep_the_key_columns(synthetic_site, browser):
     site, _ = synthetic_site
     _phone(browser)
