@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from tests.site.site_checks import html_pages
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = [
@@ -140,7 +142,6 @@ class Browser:
         return path
 
 
-
 def open_clean(browser: Browser, url: str) -> PageReport:
     """Open a page; it must log no console error and request nothing off the machine."""
     report = browser.open(url)
@@ -167,7 +168,7 @@ def check_every_page(browser: Browser, site: Path, also=None) -> int:
     console error, draws every chart, and every link, script and stylesheet the browser
     resolves is a file of the site; then `also(page)` if given. Returns the charts drawn."""
     total = 0
-    for page in sorted(site.rglob("*.html")):
+    for page in html_pages(site):
         open_clean(browser, page.as_uri())
         total += assert_charts_drawn(browser, str(page.relative_to(site)))
         hrefs = browser.run(
@@ -180,6 +181,7 @@ def check_every_page(browser: Browser, site: Path, also=None) -> int:
         if also is not None:
             also(page)
     return total
+
 
 # Waits inside the page, in one round trip each, instead of polling it from here. Ready:
 # site.js has run (or the page has no site.js); settled: two animation frames and a task
